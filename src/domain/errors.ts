@@ -1,0 +1,27 @@
+/**
+ * Domain errors. Services throw these; the error handler maps each class to a status code
+ * and shows the translated message named by `key`.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly key: string;
+}
+
+export class BadRequest extends DomainError {
+  override name = 'BadRequest';
+  readonly key = 'common:errors.badRequest';
+}
+
+export class NotFound extends DomainError {
+  override name = 'NotFound';
+  readonly key = 'common:errors.notFound';
+}
+
+export class PayloadTooLarge extends DomainError {
+  override name = 'PayloadTooLarge';
+  readonly key = 'common:errors.tooLarge';
+}
+
+export class Unavailable extends DomainError {
+  override name = 'Unavailable';
+  readonly key = 'common:errors.unavailable';
+}

@@ -1,0 +1,85 @@
+/**
+ * i18next set up once per process; each request gets its own clone through i18next-http-middleware,
+ * so a page never renders in another request's language (I18N.md).
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n } from 'i18next';
+import Backend from 'i18next-fs-backend';
+import { LanguageDetector } from 'i18next-http-middleware';
+import type { Request } from 'express';
+import { DEFAULT_LOCALE, LOCALES, fromAcceptLanguage, toLocale } from '../../domain/locales.js';
+import { LOCALES_DIR } from '../paths.js';
+
+export const LANGUAGE_COOKIE = 'lng';
+
+export function namespaces(): string[] {
+  return readdirSync(path.join(LOCALES_DIR, DEFAULT_LOCALE))
+    .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * Detection order (ARCHITECTURE.md): the user's profile, then ?lng=, then the cookie, then
+ * Accept-Language, then English. Malformed values are ignored, never an error.
+ */
+export function detectLanguage(req: Request, supported: readonly string[]): string {
+  const extra = supported.filter((l) => !(LOCALES as readonly string[]).includes(l));
+  const profile = (req as Request & { user?: { locale?: string } }).user?.locale;
+  const query = typeof req.query?.lng === 'string' ? req.query.lng : undefined;
+  return (
+    toLocale(profile, extra) ??
+    toLocale(query, extra) ??
+    toLocale(cookieValue(req.headers.cookie, LANGUAGE_COOKIE), extra) ??
+    fromAcceptLanguage(req.headers['accept-language'], extra) ??
+    DEFAULT_LOCALE
+  );
+}
+
+export interface I18nOptions {
+  /** Extra resources by language and namespace, e.g. a pseudo-locale for tests. */
+  extra?: Record<string, Record<string, object>>;
+}
+
+export async function createI18n(options: I18nOptions = {}): Promise<i18n> {
+  const extraLanguages = Object.keys(options.extra ?? {});
+  const supportedLngs = [...LOCALES, ...extraLanguages];
+  const detector = new LanguageDetector();
+  detector.addDetector({
+    name: 'haven',
+    lookup: (req) => detectLanguage(req as unknown as Request, supportedLngs),
+  });
+  const instance = i18next.createInstance();
+  await instance
+    .use(Backend)
+    .use(detector)
+    .init({
+      initAsync: false,
+      supportedLngs,
+      preload: [...LOCALES],
+      fallbackLng: DEFAULT_LOCALE,
+      load: 'currentOnly',
+      ns: namespaces(),
+      defaultNS: 'common',
+      fallbackNS: false,
+      returnNull: false,
+      returnEmptyString: false,
+      interpolation: { escapeValue: true },
+      backend: { loadPath: path.join(LOCALES_DIR, '{{lng}}', '{{ns}}.json') },
+      detection: { order: ['haven'], caches: false },
+    });
+  for (const [lng, bundles] of Object.entries(options.extra ?? {})) {
+    for (const [ns, resources] of Object.entries(bundles)) instance.addResourceBundle(lng, ns, resources, true, true);
+  }
+  return instance;
+}

@@ -1,0 +1,88 @@
+/**
+ * Starts Haven: configuration, the HTTP server, the database (embedded engine or MONGODB_URI), index
+ * sync, demo data in development, and a graceful stop on SIGTERM.
+ */
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApp } from './app.js';
+import { config } from './config/index.js';
+import { EngineUnavailableError, WAYS_OUT, openDatabase, type OpenDatabase } from './lib/db/index.js';
+import { logger } from './lib/logger.js';
+import { say } from './lib/say.js';
+import { ensureIndexes } from './services/database.js';
+import { seedDemoIfEmpty } from './services/demo-seed.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function openWithRetry(): Promise<OpenDatabase> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await openDatabase(say);
+    } catch (err) {
+      if (err instanceof EngineUnavailableError) throw err;
+      // A MongoDB server that is not up yet (a container starting): keep serving 503s and try again.
+      const wait = Math.min(30_000, 1000 * attempt);
+      logger.warn({ attempt, err: { type: (err as Error).name } }, 'database not reachable yet; retrying');
+      await sleep(wait);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  for (const notice of config.notices) logger.warn(notice);
+  const app = await createApp();
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 60_000;
+
+  let database: OpenDatabase | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`Received ${signal}: finishing open requests, then stopping.`);
+    const forced = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS + 5000);
+    forced.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    });
+    await database?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  try {
+    database = await openWithRetry();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${WAYS_OUT}\n`);
+    server.close();
+    process.exit(1);
+  }
+  if (stopping) return;
+  say(`Database: ${database.description}.`);
+  await ensureIndexes();
+
+  if (config.demo && !config.isProduction) {
+    const report = await seedDemoIfEmpty();
+    if (report) {
+      say(`Seeded demo data into an empty database (all of it fictional):`);
+      for (const org of report.created) say(`  ${org.code}  ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
+    }
+  }
+  say(`Haven is running at ${config.baseUrl}/`);
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err: { type: (err as Error)?.name } }, 'Haven could not start');
+  process.stderr.write(`Haven could not start: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+import type { AssetManifest } from '../../lib/assets.js';
+import { eq } from './eq.js';
+import { formatDate } from './format-date.js';
+import { formatNumber } from './format-number.js';
+import { t } from './t.js';
+
+export function helpers(assets: AssetManifest) {
+  return {
+    t,
+    eq,
+    formatDate,
+    formatNumber,
+    asset: (name: unknown) => assets.url(String(name)),
+  };
+}
