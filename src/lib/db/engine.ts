@@ -52,10 +52,9 @@ export async function ensureEngineBinary(cacheDir: string, say: Say): Promise<st
   const partial = `${binary}.${process.pid}.partial`;
   // Asynchronous, so that a server that is already listening keeps answering (503) during the build.
   const status = await new Promise<number | null>((resolve) => {
-    const build = spawn('go', ['build', '-trimpath', '-o', partial, '.'], {
+    const build = spawn('go', ['build', '-mod=mod', '-trimpath', '-o', partial, '.'], {
       cwd: ENGINE_SOURCE_DIR,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
     });
     build.once('error', () => resolve(null));
     build.once('exit', (code) => resolve(code));
