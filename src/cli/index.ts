@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const database = await openDatabase(say);
+  say(`Using ${database.description}.`);
   try {
     await command.run(args);
     return 0;

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect } from 'chai';
+import { config } from '../../src/config/index.js';
+import { ROOT } from '../../src/lib/paths.js';
+
+// The same loader `npm start` uses, named by path so that children started in another folder find it.
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+interface Run {
+  code: number | null;
+  out: string;
+}
+
+function run(script: string, args: string[], env: Record<string, string>, until?: RegExp): { done: Promise<Run>; ready: Promise<void>; kill: (s: NodeJS.Signals) => void } {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, script), ...args], {
+    cwd: env.CWD,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, HAVEN_ENGINE_CACHE: config.engineCache, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let signalReady: () => void;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  const collect = (chunk: Buffer) => {
+    out += chunk.toString();
+    if (until?.test(out)) signalReady();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const done = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, out })));
+  return { done, ready, kill: (s) => child.kill(s) };
+}
+
+describe('npm start and the CLI share one database', () => {
+  let cwd: string;
+  before(() => {
+    cwd = mkdtempSync(path.join(tmpdir(), 'haven-cli-'));
+  });
+  after(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('start seeds an empty database once and says what it made; the CLI joins its engine; SIGTERM stops cleanly', async function () {
+    this.timeout(90_000);
+    const env = { CWD: cwd, NODE_ENV: 'development', HAVEN_DATA_DIR: path.join(cwd, 'data'), PORT: '0', LOG_LEVEL: 'warn' };
+    const server = run('src/server.ts', [], env, /Haven is running/);
+    await Promise.race([server.ready, server.done.then((r) => Promise.reject(new Error(r.out)))]);
+    expect(existsSync(path.join(cwd, 'data', 'engine.json'))).to.equal(true);
+
+    const seed = await run('src/cli/index.ts', ['seed:demo'], env).done;
+    expect(seed.code, seed.out).to.equal(0);
+    expect(seed.out).to.include('already running');
+    expect(seed.out).to.match(/0 created, \d+ already present/);
+
+    const indexes = await run('src/cli/index.ts', ['db:indexes'], env).done;
+    expect(indexes.code, indexes.out).to.equal(0);
+    expect(indexes.out).to.include('Organisation: indexes in sync');
+
+    server.kill('SIGTERM');
+    const stopped = await server.done;
+    expect(stopped.code, stopped.out).to.equal(0);
+    expect(stopped.out).to.match(/Seeded demo data[\s\S]*PH-DEMO-LIWANAG/);
+    expect(existsSync(path.join(cwd, 'data', 'engine.json'))).to.equal(false);
+
+    // Started again on the same data: nothing is seeded a second time.
+    const again = run('src/server.ts', [], env, /Haven is running/);
+    await again.ready;
+    again.kill('SIGTERM');
+    expect((await again.done).out).to.not.include('Seeded demo data');
+  });
+
+  it('the CLI names unknown commands and lists the known ones', async () => {
+    const res = await run('src/cli/index.ts', ['no:such'], { CWD: cwd, NODE_ENV: 'test' }).done;
+    expect(res.code).to.equal(2);
+    expect(res.out).to.include('Unknown command: no:such').and.include('seed:demo').and.include('db:indexes');
+  });
+});
