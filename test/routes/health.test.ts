@@ -65,8 +65,9 @@ describe('health and a database outage (SECURITY.md V1)', () => {
   it('restarts an embedded engine that dies, and Haven reconnects', async () => {
     const pid = engine.pid!;
     process.kill(pid, 'SIGKILL');
-    await within(5000, 'noticing the outage', async () => (await request(app).get('/readyz')).status === 503);
+    // The restart can be quicker than a poll, so wait for the new process rather than for a 503.
+    await within(10_000, 'a new engine process', async () => engine.pid !== undefined && engine.pid !== pid);
     await within(20_000, 'recovery', async () => (await request(app).get('/readyz')).status === 200);
-    expect(engine.pid).to.be.a('number').and.not.equal(pid);
+    await request(app).get('/').expect(200);
   });
 });

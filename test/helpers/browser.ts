@@ -1,0 +1,73 @@
+/**
+ * Headless Debian Chromium driven by playwright-core, against Haven served on 127.0.0.1. The flags keep
+ * Chromium from reaching out to a network this machine does not have; playwright's launch() gives each
+ * run a fresh, empty profile directory of its own (it refuses a --user-data-dir flag).
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface Harness {
+  browser: Browser;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(app: Express): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Browser tests need Debian's Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does this).`);
+  }
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  return {
+    browser,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught page errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+/** A page that records every console error, page error and CSP violation. */
+export async function watchedPage(context: BrowserContext): Promise<WatchedPage> {
+  // Injected by the browser, not by the page, so the page's CSP does not apply to this listener.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(msg.text());
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+  return { page, problems };
+}
