@@ -2,17 +2,30 @@
  * Administrative commands: `npm run cli -- <command>`. They use the same database as a running
  * `npm start` (MONGODB_URI, or the embedded engine on HAVEN_DATA_DIR).
  */
-import { openDatabase } from '../lib/db/index.js';
+import { config } from '../config/index.js';
+import { ensureEngineBinary } from '../lib/db/engine.js';
+import { WAYS_OUT, openDatabase } from '../lib/db/index.js';
 import { say } from '../lib/say.js';
 import { ensureIndexes } from '../services/database.js';
 import { seedDemo } from '../services/demo-seed.js';
 
 interface Command {
   summary: string;
+  needsDatabase?: boolean;
   run(args: string[]): Promise<void>;
 }
 
 const COMMANDS: Record<string, Command> = {
+  'engine:build': {
+    summary: 'build the embedded engine now (or say where the cached one is)',
+    needsDatabase: false,
+    async run() {
+      const started = Date.now();
+      const binary = await ensureEngineBinary(config.engineCache, say);
+      if (!binary) throw new Error(`No engine could be built here.\n${WAYS_OUT}`);
+      say(`Engine ready: ${binary} (${Math.round((Date.now() - started) / 1000)} s)`);
+    },
+  },
   'db:indexes': {
     summary: 'create every index the schemas declare (and drop stale ones)',
     async run() {
@@ -51,6 +64,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`Unknown command: ${name}\n\n${usage()}\n`);
     return 2;
+  }
+  if (command.needsDatabase === false) {
+    await command.run(args);
+    return 0;
   }
   const database = await openDatabase(say);
   say(`Using ${database.description}.`);

@@ -7,7 +7,12 @@ import { useDatabase } from '../helpers/db.js';
 // mongoose, and our schemas stay inside the portable core of DATABASE.md.
 describe('the database engine', () => {
   useDatabase('engine');
-  const Probe = mongoose.models.EngineProbe ?? mongoose.model('EngineProbe', new Schema({ key: String, n: Number }));
+  const probeSchema = new Schema({ key: String, n: Number });
+  interface Probe {
+    key: string;
+    n: number;
+  }
+  const Probe = mongoose.model<Probe>('EngineProbe', probeSchema);
 
   it('answers the version handshake with a MongoDB wire version mongoose accepts', async () => {
     const hello = await mongoose.connection.db!.admin().command({ hello: 1 });
@@ -38,9 +43,9 @@ describe('the database engine', () => {
     await Probe.create({ key: 'secret', n: 1 });
     const hostile = JSON.parse('{"key":{"$ne":null}}') as Record<string, unknown>;
     // The operator becomes a literal ($eq) that cannot even be cast to a string: nothing is returned.
-    const outcome = await Probe.find(hostile).lean().then((docs) => docs.length, (err: Error) => err.name);
+    const outcome = await Probe.find(hostile as mongoose.QueryFilter<Probe>).lean().then((docs) => docs.length, (err: Error) => err.name);
     expect(outcome).to.be.oneOf([0, 'CastError']);
-    const nested = await Probe.find({ key: { $eq: { $ne: null } } as unknown as string }).lean().then(
+    const nested = await Probe.find({ key: { $eq: { $ne: null } as unknown as string } }).lean().then(
       (docs) => docs.length,
       (err: Error) => err.name,
     );

@@ -41,6 +41,8 @@ export function hasGo(): boolean {
  * Returns undefined when there is no binary and no Go toolchain to build one.
  */
 export async function ensureEngineBinary(cacheDir: string, say: Say): Promise<string | undefined> {
+  // A production image carries no engine source: it runs on MONGODB_URI.
+  if (!existsSync(path.join(ENGINE_SOURCE_DIR, 'go.mod'))) return undefined;
   const binary = engineBinaryPath(cacheDir);
   if (existsSync(binary)) return binary;
   if (!hasGo()) return undefined;
