@@ -37,7 +37,7 @@ function statusOf(err: unknown): number {
 export function errorHandler(fallbackI18n: i18n): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const status = statusOf(err);
-    if (status >= 500) {
+    if (status === 500) {
       logger.error({ reqId: req.id, err: { type: (err as Error)?.name ?? typeof err }, status }, 'request failed');
     }
     if (res.headersSent) {

@@ -9,7 +9,8 @@ import { logger } from '../lib/logger.js';
 export const requestLog = pinoHttp({
   logger,
   genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? '-',
-  customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  // A 503 while the database is away is expected and already visible in /readyz: a warning, not an error.
+  customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
   serializers: {
     req: (req: { id?: string; method?: string; url?: string }) => ({
       id: req.id,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -24,6 +24,16 @@ function thrown(fn: () => unknown): string {
 }
 
 describe('configuration', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses to start in production without secrets, naming each missing one', () => {
     const message = thrown(() => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://h.example.org' }));
     expect(message).to.include('SESSION_SECRET').and.include('DATA_KEYS').and.include('SEARCH_KEY');
@@ -53,7 +63,7 @@ describe('configuration', () => {
   });
 
   it('generates development secrets once into a private git-ignored file, with a notice', () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'haven-config-'));
+    const cwd = tempDir();
     const first = loadConfig({ NODE_ENV: 'development' }, { cwd });
     expect(first.notices.join()).to.include(LOCAL_SECRETS_FILE);
     const file = path.join(cwd, LOCAL_SECRETS_FILE);
@@ -68,7 +78,7 @@ describe('configuration', () => {
   });
 
   it('turns demo mode on by default in development only', () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'haven-config-'));
+    const cwd = tempDir();
     expect(loadConfig({ NODE_ENV: 'development' }, { cwd }).demo).to.equal(true);
     expect(loadConfig({ NODE_ENV: 'test' }).demo).to.equal(false);
     expect(loadConfig({ NODE_ENV: 'development', DEMO: 'false' }, { cwd }).demo).to.equal(false);
