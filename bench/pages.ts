@@ -7,15 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { engine } from 'express-handlebars';
 import { createApp } from '../src/app.js';
 import { config } from '../src/config/index.js';
 import { buildAssets } from '../src/lib/assets.js';
 import { connect, disconnect } from '../src/lib/db/connection.js';
 import { ensureEngineBinary, startEngine } from '../src/lib/db/engine.js';
 import { createI18n } from '../src/lib/i18n/index.js';
-import { VIEWS_DIR } from '../src/lib/paths.js';
-import { helpers } from '../src/views/helpers/index.js';
+import { useViews } from '../src/views/engine.js';
 import { load, row } from './load.js';
 
 function listen(app: express.Express): Promise<Server> {
@@ -33,16 +31,7 @@ function urlOf(server: Server, p: string): string {
 async function bareApp(): Promise<express.Express> {
   const i18n = await createI18n();
   const app = express();
-  app.engine('hbs', engine({
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
-    partialsDir: path.join(VIEWS_DIR, 'partials'),
-    helpers: helpers(buildAssets()),
-  }));
-  app.set('view engine', 'hbs');
-  app.set('views', VIEWS_DIR);
-  app.set('view cache', true);
+  useViews(app, buildAssets(), true);
   const t = i18n.getFixedT('th');
   const page = { lang: 'th', languages: [], reviewed: false, fonts: true, calendar: 'default' };
   app.get('/', (_req, res) => res.render('home/index', { t, page }));

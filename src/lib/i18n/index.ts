@@ -2,7 +2,7 @@
  * i18next set up once per process; each request gets its own clone through i18next-http-middleware,
  * so a page never renders in another request's language (I18N.md).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import Backend from 'i18next-fs-backend';
@@ -18,6 +18,16 @@ export function namespaces(): string[] {
     .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
     .map((f) => f.slice(0, -'.json'.length))
     .sort();
+}
+
+/** The locales whose `_meta.json` says a native speaker reviewed them. */
+export function reviewedLocales(): Set<string> {
+  const reviewed = new Set<string>();
+  for (const lng of LOCALES) {
+    const meta = JSON.parse(readFileSync(path.join(LOCALES_DIR, lng, '_meta.json'), 'utf8')) as { nativeReview?: boolean };
+    if (meta.nativeReview === true) reviewed.add(lng);
+  }
+  return reviewed;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
