@@ -29,7 +29,10 @@ async function openWithRetry(): Promise<OpenDatabase> {
 }
 
 async function main(): Promise<void> {
-  for (const notice of config.notices) logger.warn(notice);
+  for (const notice of config.notices) {
+    if (config.isProduction) logger.warn(notice);
+    else say(`Warning: ${notice}`);
+  }
   const app = await createApp();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     const report = await seedDemoIfEmpty();
     if (report) {
       say(`Seeded demo data into an empty database (all of it fictional):`);
-      for (const org of report.created) say(`  ${org.code}  ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
+      for (const org of report.created) say(`  ${org.code.padEnd(18)} ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
     }
   }
   say(`Haven is running at ${config.baseUrl}/`);

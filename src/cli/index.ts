@@ -40,7 +40,7 @@ const COMMANDS: Record<string, Command> = {
     async run() {
       await ensureIndexes();
       const report = await seedDemo();
-      for (const org of report.created) say(`created  ${org.code}  ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
+      for (const org of report.created) say(`created  ${org.code.padEnd(18)} ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
       if (report.existing.length) say(`already there: ${report.existing.join(', ')}`);
       say(`${report.created.length} created, ${report.existing.length} already present (all fictional).`);
     },
