@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,6 +68,25 @@ describe('npm start and the CLI share one database', () => {
     await again.ready;
     again.kill('SIGTERM');
     expect((await again.done).out).to.not.include('Seeded demo data');
+  });
+
+  it('without Go or an engine, tries mongodb-memory-server and then lists the ways out', async function () {
+    this.timeout(60_000);
+    const noGo = path.join(cwd, 'empty-path');
+    mkdirSync(noGo);
+    const res = await run('src/cli/index.ts', ['db:indexes'], {
+      CWD: cwd,
+      NODE_ENV: 'test',
+      PATH: noGo,
+      HAVEN_DATA_DIR: path.join(cwd, 'nogo-data'),
+      HAVEN_ENGINE_CACHE: path.join(cwd, 'no-engine-here'),
+      // mongodb-memory-server's own settings: download into the temp folder from a closed local port.
+      MONGOMS_DOWNLOAD_DIR: path.join(cwd, 'mongodb-binaries'),
+      MONGOMS_DOWNLOAD_MIRROR: 'https://127.0.0.1:9',
+    }).done;
+    expect(res.code).to.equal(1);
+    expect(res.out).to.include('falling back to mongodb-memory-server');
+    expect(res.out).to.include('install Go').and.include('MONGODB_URI').and.include('docker compose up');
   });
 
   it('the CLI names unknown commands and lists the known ones', async () => {
