@@ -58,7 +58,7 @@ async function runningEngine(dataDir: string): Promise<EngineRecord | undefined>
   if (!existsSync(file)) return undefined;
   try {
     const record = JSON.parse(readFileSync(file, 'utf8')) as EngineRecord;
-    if (record.pid !== process.pid && isAlive(record.pid) && (await answers(record.port))) return record;
+    if (isAlive(record.pid) && (await answers(record.port))) return record;
   } catch {
     // A broken record is treated as no record.
   }
@@ -115,14 +115,15 @@ export async function openDatabase(say: Say = () => {}): Promise<OpenDatabase> {
   }
 
   const engine: Engine = await startEngine({ binary, dataDir, say });
-  const record: EngineRecord = { pid: engine.pid ?? process.pid, uri: engine.uri, port: engine.port };
-  writeFileSync(path.join(dataDir, ENGINE_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
   try {
     await connect(engine.uri, config.mongodbDb);
   } catch (err) {
     await engine.stop();
     throw err;
   }
+  // Other Haven processes on this data directory (the CLI) join this engine instead of starting one.
+  const record: EngineRecord = { pid: engine.pid ?? process.pid, uri: engine.uri, port: engine.port };
+  writeFileSync(path.join(dataDir, ENGINE_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
   return {
     description: `the embedded engine (FerretDB, SQLite files in ${dataDir})`,
     close: async () => {
