@@ -23,6 +23,7 @@ type Say = (message: string) => void;
 const ENGINE_FILE = 'engine.json';
 
 interface EngineRecord {
+  /** The Haven process that owns the engine. */
   pid: number;
   uri: string;
   port: number;
@@ -122,7 +123,8 @@ export async function openDatabase(say: Say = () => {}): Promise<OpenDatabase> {
     throw err;
   }
   // Other Haven processes on this data directory (the CLI) join this engine instead of starting one.
-  const record: EngineRecord = { pid: engine.pid ?? process.pid, uri: engine.uri, port: engine.port };
+  // The pid is ours, not the engine's: it stays the same when the engine is restarted on its port.
+  const record: EngineRecord = { pid: process.pid, uri: engine.uri, port: engine.port };
   writeFileSync(path.join(dataDir, ENGINE_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
   return {
     description: `the embedded engine (FerretDB, SQLite files in ${dataDir})`,
