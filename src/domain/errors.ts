@@ -6,19 +6,9 @@ export abstract class DomainError extends Error {
   abstract readonly key: string;
 }
 
-export class BadRequest extends DomainError {
-  override name = 'BadRequest';
-  readonly key = 'common:errors.badRequest';
-}
-
 export class NotFound extends DomainError {
   override name = 'NotFound';
   readonly key = 'common:errors.notFound';
-}
-
-export class PayloadTooLarge extends DomainError {
-  override name = 'PayloadTooLarge';
-  readonly key = 'common:errors.tooLarge';
 }
 
 export class Unavailable extends DomainError {

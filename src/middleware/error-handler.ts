@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { i18n } from 'i18next';
-import { BadRequest, DomainError, NotFound, PayloadTooLarge, Unavailable } from '../domain/errors.js';
+import { DomainError, NotFound, Unavailable } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../lib/db/index.js';
 import { logger } from '../lib/logger.js';
 
@@ -13,9 +13,7 @@ const PAGES: Record<number, string> = {
 };
 
 const STATUS_OF = new Map<new () => DomainError, number>([
-  [BadRequest, 400],
   [NotFound, 404],
-  [PayloadTooLarge, 413],
   [Unavailable, 503],
 ]);
 
