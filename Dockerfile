@@ -20,6 +20,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY src/views ./src/views
 COPY locales ./locales
+COPY resources ./resources
 COPY public ./public
 USER node
 EXPOSE 3000

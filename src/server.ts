@@ -10,7 +10,9 @@ import { EngineUnavailableError, WAYS_OUT, openDatabase, type OpenDatabase } fro
 import { logger } from './lib/logger.js';
 import { say } from './lib/say.js';
 import { ensureIndexes } from './services/database.js';
-import { seedDemoIfEmpty } from './services/demo-seed.js';
+import { demoAccounts, seedDemoIfEmpty } from './services/demo-seed.js';
+import { DEMO_PASSWORD } from './services/demo-users.js';
+import { SWEEP_INTERVAL_MS, sweepExpired } from './services/maintenance.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -80,8 +82,22 @@ async function main(): Promise<void> {
       say(`Seeded demo data into an empty database (all of it fictional):`);
       for (const org of report.created) say(`  ${org.code.padEnd(18)} ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
     }
+    printDemoSignIn(await demoAccounts());
   }
+  // Expired sessions, tokens, lockouts and counters are swept by their expiry field (DATABASE.md).
+  setInterval(() => {
+    sweepExpired().catch((err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, 'sweep failed; will retry'));
+  }, SWEEP_INTERVAL_MS).unref();
   say(`Haven is running at ${config.baseUrl}/`);
+}
+
+/** How a newcomer signs in as each demo role: the accounts, the shared demo password, the code command. */
+function printDemoSignIn(accounts: { email: string; role: string; organisation: string }[]): void {
+  if (accounts.length === 0) return;
+  say(`Demo accounts (fictional data only). Sign in at ${config.baseUrl}/login with:`);
+  for (const a of accounts) say(`  ${a.role.padEnd(11)} ${a.email.padEnd(34)} ${a.organisation}`);
+  say(`  password for all of them: ${DEMO_PASSWORD}`);
+  say(`  second-factor code: run  npm run cli -- demo:totp <email>  (it prints the current 6-digit code)`);
 }
 
 main().catch((err: unknown) => {

@@ -7,7 +7,12 @@ import { ensureEngineBinary } from '../lib/db/engine.js';
 import { WAYS_OUT, openDatabase } from '../lib/db/index.js';
 import { say } from '../lib/say.js';
 import { ensureIndexes } from '../services/database.js';
+import { parseArgs } from 'node:util';
+import { isRole } from '../domain/permissions.js';
+import { verifyAuditChain } from '../services/audit.js';
 import { seedDemo } from '../services/demo-seed.js';
+import { demoTotp } from '../services/demo-totp.js';
+import { provisionUser } from '../services/user-provisioning.js';
 
 interface Command {
   summary: string;
@@ -43,6 +48,49 @@ const COMMANDS: Record<string, Command> = {
       for (const org of report.created) say(`created  ${org.code.padEnd(18)} ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
       if (report.existing.length) say(`already there: ${report.existing.join(', ')}`);
       say(`${report.created.length} created, ${report.existing.length} already present (all fictional).`);
+      for (const u of report.users) say(`account  ${u.role.padEnd(11)} ${u.email.padEnd(34)} ${u.organisation}`);
+      say(`${report.users.length} demo accounts created.`);
+    },
+  },
+  'user:create': {
+    summary: 'create an account: --email --role (repeatable) --org CODE [--team] [--name]; prints a one-time password and the TOTP key',
+    async run(args) {
+      const { values } = parseArgs({
+        args,
+        options: { email: { type: 'string' }, role: { type: 'string', multiple: true }, org: { type: 'string' }, team: { type: 'string' }, name: { type: 'string' } },
+        strict: true,
+      });
+      const roles = values.role ?? [];
+      if (!values.email || !values.org || roles.length === 0) throw new Error('user:create needs --email, --role and --org');
+      const unknown = roles.filter((r) => !isRole(r));
+      if (unknown.length) throw new Error(`Unknown role: ${unknown.join(', ')}`);
+      await ensureIndexes();
+      const made = await provisionUser({ email: values.email, name: values.name ?? values.email, roles: roles.filter(isRole), organisationCode: values.org, team: values.team });
+      say(`Created ${made.email}.`);
+      say(`One-time password (to be changed at first sign-in): ${made.password}`);
+      say(`Authenticator key (TOTP, add it to the user's app): ${made.totpSecret}`);
+      say('Hand both over in person or by separate channels; Haven will not show them again.');
+    },
+  },
+  'demo:totp': {
+    summary: 'print the current second-factor code of a demo account (demo mode only)',
+    async run(args) {
+      if (!config.demo) throw new Error('demo:totp works only in demo mode (DEMO=true, never with real data).');
+      const code = args[0] ? await demoTotp(args[0]) : undefined;
+      if (!code) throw new Error('No demo account with that email. Usage: npm run cli -- demo:totp <email>');
+      say(code);
+    },
+  },
+  'audit:verify': {
+    summary: 'check the hash chain of the audit log; names the first broken entry',
+    async run() {
+      const report = await verifyAuditChain();
+      if (report.ok) {
+        say(`Audit log intact: ${report.checked} entries checked.`);
+        return;
+      }
+      const b = report.firstBroken!;
+      throw new Error(`Audit log broken at entry #${b.seq} (id ${b.id}): ${b.problem} does not match. ${report.checked} entries before it are intact.`);
     },
   },
 };

@@ -28,6 +28,9 @@ export interface Config {
   readonly dataDir: string;
   readonly engineCache: string;
   readonly trustProxy: boolean | number | string;
+  /** Unset outside production: mail goes to the development outbox instead (never in production). */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
   /** Said once at start by the server (never secrets themselves). */
   readonly notices: readonly string[];
 }
@@ -100,10 +103,15 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     dataDir: path.resolve(cwd, env.HAVEN_DATA_DIR),
     engineCache: path.resolve(cwd, env.HAVEN_ENGINE_CACHE ?? path.join(options.home ?? homedir(), '.cache', 'haven')),
     trustProxy,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? 'Haven <no-reply@localhost>',
     notices: Object.freeze(notices),
   };
   if (config.isProduction && !env.BASE_URL) {
     throw new ConfigError('Haven will not start in production without BASE_URL (the address users reach it at).');
+  }
+  if (config.isProduction && !env.SMTP_URL) {
+    throw new ConfigError('Haven will not start in production without SMTP_URL (invitations and password resets are sent by email).');
   }
   if (config.isProduction && config.demo) {
     notices.push('DEMO is on in production: demo helpers are enabled. Turn it off for real case data.');

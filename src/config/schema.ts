@@ -57,6 +57,11 @@ export const envSchema = z.object({
   HAVEN_DATA_DIR: z.string().min(1).default('./data'),
   HAVEN_ENGINE_CACHE: z.string().min(1).optional(),
   TRUST_PROXY: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -8,3 +8,4 @@ export const LOCALES_DIR = path.join(ROOT, 'locales');
 export const PUBLIC_DIR = path.join(ROOT, 'public');
 export const ENGINE_SOURCE_DIR = path.join(ROOT, 'tools', 'ferretdb');
 export const NODE_MODULES_DIR = path.join(ROOT, 'node_modules');
+export const RESOURCES_DIR = path.join(ROOT, 'resources');

@@ -1,19 +1,27 @@
 import type { ErrorRequestHandler } from 'express';
 import type { i18n } from 'i18next';
-import { DomainError, NotFound, Unavailable } from '../domain/errors.js';
+import { Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts, Unavailable } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../lib/db/index.js';
 import { logger } from '../lib/logger.js';
 
 const PAGES: Record<number, string> = {
   400: 'common:errors.badRequest',
+  403: 'common:errors.forbidden',
   404: 'common:errors.notFound',
+  409: 'common:errors.conflict',
   413: 'common:errors.tooLarge',
+  422: 'common:errors.invalid',
+  429: 'common:errors.tooMany',
   500: 'common:errors.server',
   503: 'common:errors.unavailable',
 };
 
-const STATUS_OF = new Map<new () => DomainError, number>([
+const STATUS_OF = new Map<abstract new (...args: never[]) => DomainError, number>([
   [NotFound, 404],
+  [Forbidden, 403],
+  [Conflict, 409],
+  [Invalid, 422],
+  [TooManyAttempts, 429],
   [Unavailable, 503],
 ]);
 
@@ -45,6 +53,7 @@ export function errorHandler(fallbackI18n: i18n): ErrorRequestHandler {
     const key = PAGES[status]!;
     const t = req.t ?? fallbackI18n.getFixedT(req.language ?? 'en');
     if (status === 503) res.setHeader('Retry-After', '30');
+    if (status === 429) res.setHeader('Retry-After', '900');
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: { status, message: t(`${key}.title`), requestId: req.id } });

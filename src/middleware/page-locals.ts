@@ -11,6 +11,15 @@ export interface PageLocals {
   section?: string;
 }
 
+/** The parts of the page locals that follow the page's language. */
+export function languageLocals(lang: string, reviewed: ReadonlySet<string>): Pick<PageLocals, 'lang' | 'languages' | 'reviewed'> {
+  return {
+    lang,
+    languages: LOCALES.map((code) => ({ code, autonym: LOCALE_INFO[code].autonym, current: code === lang })),
+    reviewed: reviewed.has(lang),
+  };
+}
+
 /**
  * What the layout needs on every page: the page language, the language menu, whether the translation
  * was reviewed, and whether to load the script fonts (not when the browser asks to save data).
@@ -30,9 +39,7 @@ export function pageLocals(options: { reviewed: ReadonlySet<string>; secureCooki
       });
     }
     const page: PageLocals = {
-      lang,
-      languages: LOCALES.map((code) => ({ code, autonym: LOCALE_INFO[code].autonym, current: code === lang })),
-      reviewed: options.reviewed.has(lang),
+      ...languageLocals(lang, options.reviewed),
       fonts: req.get('save-data')?.toLowerCase() !== 'on',
       calendar: 'default',
     };

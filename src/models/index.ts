@@ -1,3 +1,8 @@
 /** Every model, so that index sync and engine checks see them all. */
+export { AuditEntryModel } from './audit-entry.js';
+export { AuthTokenModel } from './auth-token.js';
+export { LoginThrottleModel } from './login-throttle.js';
 export { OrganisationModel } from './organisation.js';
+export { RateLimitHitModel } from './rate-limit-hit.js';
 export { SystemStateModel } from './system-state.js';
+export { UserModel } from './user.js';

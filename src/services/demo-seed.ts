@@ -1,20 +1,24 @@
 import { OrganisationModel } from '../models/organisation.js';
 import { SystemStateModel } from '../models/system-state.js';
+import { UserModel } from '../models/user.js';
 import { DEMO_ORGANISATIONS } from './demo-data.js';
+import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.js';
+import { provisionUser } from './user-provisioning.js';
 
 export interface SeedReport {
   created: { code: string; kind: string; country: string; name: string }[];
   existing: string[];
+  users: { email: string; role: string; organisation: string }[];
 }
 
 const SEEDED = 'demo-seed';
 
 /**
- * Creates the demo organisations that are missing. Safe to run again: each one is keyed by its code,
- * and an existing one is left as it is.
+ * Creates the demo organisations and accounts that are missing. Safe to run again: each organisation
+ * is keyed by its code and each account by its email; an existing one is left as it is.
  */
 export async function seedDemo(): Promise<SeedReport> {
-  const report: SeedReport = { created: [], existing: [] };
+  const report: SeedReport = { created: [], existing: [], users: [] };
   for (const org of DEMO_ORGANISATIONS) {
     const existing = await OrganisationModel.exists({ code: org.code });
     if (existing) {
@@ -24,9 +28,14 @@ export async function seedDemo(): Promise<SeedReport> {
     await OrganisationModel.create({ ...org, demo: true });
     report.created.push({ code: org.code, kind: org.kind, country: org.country, name: org.name.en });
   }
+  for (const user of DEMO_USERS) {
+    if (await UserModel.exists({ email: user.email })) continue;
+    await provisionUser({ ...user, roles: [user.role], password: DEMO_PASSWORD, demo: true });
+    report.users.push({ email: user.email, role: user.role, organisation: user.organisationCode });
+  }
   await SystemStateModel.updateOne(
     { _id: SEEDED },
-    { $set: { at: new Date(), detail: `${report.created.length} organisations created` } },
+    { $set: { at: new Date(), detail: `${report.created.length} organisations and ${report.users.length} accounts created` } },
     { upsert: true },
   );
   return report;
@@ -40,4 +49,10 @@ export async function seedDemoIfEmpty(): Promise<SeedReport | undefined> {
   if (await SystemStateModel.exists({ _id: SEEDED })) return undefined;
   if ((await OrganisationModel.countDocuments({})) > 0) return undefined;
   return seedDemo();
+}
+
+/** The demo accounts present in the database, for the sign-in instructions `npm start` prints. */
+export async function demoAccounts(): Promise<{ email: string; role: string; organisation: string }[]> {
+  const present = new Set((await UserModel.find({ demo: true, status: 'active' }, { email: 1 }).lean()).map((u) => u.email));
+  return DEMO_USERS.filter((u) => present.has(u.email)).map((u) => ({ email: u.email, role: u.role, organisation: u.organisationCode }));
 }

@@ -17,7 +17,8 @@ export function useDatabase(label: string): void {
     await ensureIndexes();
   });
   beforeEach(async () => {
-    for (const model of Object.values(mongoose.models)) await model.deleteMany({});
+    // Through the driver: the audit log model itself refuses deletions (append only).
+    for (const model of Object.values(mongoose.models)) await model.collection.deleteMany({});
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase();

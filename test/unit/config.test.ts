@@ -11,6 +11,7 @@ const PRODUCTION = {
   SESSION_SECRET: key(1),
   DATA_KEYS: `k1:${key(2)},k2:${key(3)}`,
   SEARCH_KEY: key(4),
+  SMTP_URL: 'smtp://mail.example.org:587',
 };
 
 function thrown(fn: () => unknown): string {
@@ -42,6 +43,11 @@ describe('configuration', () => {
   it('refuses production without BASE_URL', () => {
     const { BASE_URL: _omit, ...rest } = PRODUCTION;
     expect(thrown(() => loadConfig(rest))).to.include('BASE_URL');
+  });
+
+  it('refuses production without SMTP_URL, since invitations and resets go by email', () => {
+    const { SMTP_URL: _omit, ...rest } = PRODUCTION;
+    expect(thrown(() => loadConfig(rest))).to.include('SMTP_URL');
   });
 
   it('validates values and says which variable is wrong, without echoing secrets', () => {

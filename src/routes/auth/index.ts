@@ -1,9 +1,13 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { loginRoutes } from './login.js';
+import { mfaRoutes } from './mfa.js';
+import { resetRoutes } from './reset.js';
 
-export const authRoutes = Router();
-
-// The sign-in form. Signing in itself (POST /login, MFA, sessions) arrives with the access issue.
-authRoutes.get('/login', (req, res) => {
-  res.locals.page.section = 'login';
-  res.render('auth/login', { title: req.t('auth:login.title') });
-});
+/** Signing in and out, the second factor, password resets and invitations. */
+export function authRoutes(limit: RequestHandler): Router {
+  const router = Router();
+  router.use(loginRoutes(limit));
+  router.use(mfaRoutes(limit));
+  router.use(resetRoutes(limit));
+  return router;
+}

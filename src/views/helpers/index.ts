@@ -1,13 +1,17 @@
 import type { AssetManifest } from '../../lib/assets.js';
+import { concat } from './concat.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
 import { formatNumber } from './format-number.js';
+import { iso } from './iso.js';
 import { t } from './t.js';
 
 export function helpers(assets: AssetManifest) {
   return {
     t,
     eq,
+    concat,
+    iso,
     formatDate,
     formatNumber,
     asset: (name: unknown) => assets.url(String(name)),

@@ -1,0 +1,55 @@
+/**
+ * What the audit log records (SECURITY.md L1): the action names and outcomes. Entries never hold
+ * field values, only ids, codes and outcomes.
+ */
+export const AUDIT_ACTIONS = [
+  'sign_in',
+  'sign_out',
+  'account_locked',
+  'mfa_enrol',
+  'mfa_verify',
+  'mfa_recovery_used',
+  'mfa_reset',
+  'password_change',
+  'password_reset_request',
+  'password_reset',
+  'invitation_sent',
+  'invitation_accepted',
+  'user_create',
+  'user_update',
+  'user_roles_change',
+  'user_disable',
+  'user_enable',
+  'sessions_revoke',
+  'organisation_create',
+  'organisation_update',
+  'access_denied',
+  'audit_view',
+  'audit_report',
+  // Case work (later issues).
+  'case_view',
+  'case_create',
+  'case_update',
+  'case_delete',
+  'export',
+  'referral_step',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** Short machine codes that say why, never what was typed. */
+export const AUDIT_REASONS = [
+  'wrong_credentials',
+  'locked',
+  'ip_limited',
+  'disabled',
+  'code_invalid',
+  'code_reused',
+  'no_permission',
+  'out_of_scope',
+  'own_roles',
+  'token_invalid',
+] as const;
+export type AuditReason = (typeof AUDIT_REASONS)[number];

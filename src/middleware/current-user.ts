@@ -1,0 +1,50 @@
+/**
+ * Who is asking (ARCHITECTURE.md, request step 2). The user is loaded fresh on every request, so a
+ * role change, a disabled account or revoked sessions take effect at once (SECURITY.md C6, A6, S5).
+ * The idle and absolute limits are enforced here, on the server, by the session's own times (S3).
+ */
+import type { Request, RequestHandler } from 'express';
+import type { Caller } from '../domain/permissions.js';
+import { clock } from '../lib/clock.js';
+import { callerOf, sessionUser, type SessionUser } from '../services/auth.js';
+import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS } from './session.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SessionUser;
+    caller?: Caller;
+    /** The second factor is done for this session, or the user's roles need none. */
+    mfaDone?: boolean;
+  }
+}
+
+/** Seen-at is written at most once a minute, not on every request. */
+const SEEN_RESOLUTION_MS = 60_000;
+
+export function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+export const currentUser: RequestHandler = async (req, res, next) => {
+  const data = req.session;
+  if (!data?.userId) return next();
+  const now = clock.ms();
+  const expired = now - (data.startedAt ?? 0) > ABSOLUTE_LIMIT_MS || now - (data.seenAt ?? 0) > IDLE_LIMIT_MS;
+  const user = expired ? undefined : await sessionUser(data.userId, data.epoch ?? -1);
+  if (!user) {
+    // Timed out, revoked, disabled or deleted: from here on this is an anonymous visitor.
+    await regenerate(req);
+    res.locals.sessionEnded = true;
+    return next();
+  }
+  if (now - (data.seenAt ?? 0) > SEEN_RESOLUTION_MS) data.seenAt = now;
+  req.user = user;
+  req.caller = callerOf(user, req.ip);
+  req.mfaDone = data.mfa === true || !user.mfaRequired;
+  if (req.language !== user.locale && req.i18n) {
+    // The profile's language comes first (ARCHITECTURE.md, request step 3).
+    await req.i18n.changeLanguage(user.locale);
+    req.language = user.locale;
+  }
+  next();
+};

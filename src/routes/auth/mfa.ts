@@ -1,0 +1,63 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { clock } from '../../lib/clock.js';
+import { toLatinDigits } from '../../lib/i18n/format.js';
+import { formToken } from '../../middleware/csrf.js';
+import { regenerate } from '../../middleware/current-user.js';
+import { permit, returnPath } from '../../middleware/permit.js';
+import { confirmEnrolment, startEnrolment, verifySecondFactor } from '../../services/mfa.js';
+import { form, parse, renderInvalid } from '../forms.js';
+
+const codeForm = form({ code: z.string().trim().min(1).max(40), next: z.string().max(300).optional() });
+
+/** After the second factor: a fresh session id again (SECURITY.md S2), marked as fully signed in. */
+async function completeSignIn(req: Parameters<RequestHandler>[0]): Promise<void> {
+  const { userId, epoch, startedAt } = req.session;
+  await regenerate(req);
+  Object.assign(req.session, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });
+}
+
+export function mfaRoutes(limit: RequestHandler): Router {
+  const router = Router();
+
+  router.get('/mfa', permit('signed-in'), (req, res) => {
+    if (req.mfaDone) return res.redirect(303, '/');
+    if (!req.user!.mfaEnrolled) return res.redirect(303, '/mfa/setup');
+    res.render('auth/mfa', { title: req.t('auth:mfa.title'), csrfToken: formToken(req), next: returnPath(req.query.next) });
+  });
+
+  router.post('/mfa', permit('signed-in'), limit, async (req, res) => {
+    if (req.mfaDone) return res.redirect(303, '/');
+    const locals = { title: req.t('auth:mfa.title'), csrfToken: formToken(req) };
+    try {
+      const input = parse(codeForm, req.body);
+      const ok = await verifySecondFactor(req.caller!, toLatinDigits(input.code));
+      if (!ok) return res.status(401).render('auth/mfa', { ...locals, next: returnPath(input.next), failed: true });
+      await completeSignIn(req);
+      res.redirect(303, returnPath(input.next) ?? '/');
+    } catch (err) {
+      renderInvalid(err, req, res, 'auth/mfa', locals);
+    }
+  });
+
+  router.get('/mfa/setup', permit('signed-in'), async (req, res) => {
+    if (req.user!.mfaEnrolled) return res.redirect(303, req.mfaDone ? '/account' : '/mfa');
+    const enrolment = await startEnrolment(req.user!.id);
+    res.render('auth/mfa-setup', { title: req.t('auth:mfaSetup.title'), csrfToken: formToken(req), enrolment });
+  });
+
+  router.post('/mfa/setup', permit('signed-in'), limit, async (req, res) => {
+    if (req.user!.mfaEnrolled) return res.redirect(303, req.mfaDone ? '/account' : '/mfa');
+    try {
+      const input = parse(codeForm, req.body);
+      const codes = await confirmEnrolment(req.caller!, toLatinDigits(input.code));
+      await completeSignIn(req);
+      res.render('auth/recovery-codes', { title: req.t('auth:recovery.title'), codes });
+    } catch (err) {
+      const enrolment = await startEnrolment(req.user!.id);
+      renderInvalid(err, req, res, 'auth/mfa-setup', { title: req.t('auth:mfaSetup.title'), csrfToken: formToken(req), enrolment });
+    }
+  });
+
+  return router;
+}

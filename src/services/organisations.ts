@@ -1,0 +1,90 @@
+/**
+ * Organisations (DOMAIN.md). Every admin reads the directory of organisations (referrals need it) and
+ * may register a new partner organisation; each admin edits only their own organisation. The first
+ * admin of a new organisation is created with `npm run cli -- user:create`.
+ */
+import { Types } from 'mongoose';
+import { Invalid } from '../domain/errors.js';
+import type { Caller } from '../domain/permissions.js';
+import { OrganisationModel } from '../models/organisation.js';
+import { outOfScope, parseId, requireAction } from './access.js';
+import { audit } from './audit.js';
+
+export interface OrganisationRow {
+  id: string;
+  code: string;
+  kind: 'ngo' | 'partner';
+  country: string;
+  name: Record<string, string>;
+  services: string[];
+  preferredLocale: string;
+  own: boolean;
+  version: number;
+}
+
+export interface OrganisationInput {
+  code: string;
+  country: string;
+  name: Record<string, string>;
+  services: string[];
+  preferredLocale: string;
+}
+
+type LeanOrganisation = NonNullable<Awaited<ReturnType<typeof findOne>>>;
+
+function findOne(filter: Record<string, unknown>) {
+  return OrganisationModel.findOne(filter).lean();
+}
+
+function row(org: LeanOrganisation, caller: Caller): OrganisationRow {
+  return {
+    id: String(org._id),
+    code: org.code,
+    kind: org.kind as 'ngo' | 'partner',
+    country: org.country,
+    name: Object.fromEntries(Object.entries(org.name ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+    services: [...(org.services ?? [])],
+    preferredLocale: org.preferredLocale,
+    own: String(org._id) === caller.organisationId,
+    version: org.__v ?? 0,
+  };
+}
+
+export async function listOrganisations(caller: Caller): Promise<OrganisationRow[]> {
+  await requireAction(caller, 'admin.organisations');
+  const orgs = await OrganisationModel.find({}).sort({ kind: 1, country: 1, code: 1 }).limit(2000).lean();
+  return orgs.map((o) => row(o, caller));
+}
+
+/** Only the caller's own organisation can be opened for editing; any other id is out of scope. */
+export async function getOwnOrganisation(caller: Caller, id: string): Promise<OrganisationRow> {
+  await requireAction(caller, 'admin.organisations');
+  const _id = parseId(id);
+  const org = id === caller.organisationId ? await findOne({ _id }) : null;
+  return org ? row(org, caller) : outOfScope(caller, 'organisation', id);
+}
+
+export async function createPartner(caller: Caller, input: OrganisationInput): Promise<string> {
+  await requireAction(caller, 'admin.organisations');
+  if (await OrganisationModel.exists({ code: input.code })) throw new Invalid({ code: 'admin:organisations.errors.codeTaken' });
+  const org = await OrganisationModel.create({ ...input, kind: 'partner' } as Parameters<typeof OrganisationModel.create>[0]);
+  await audit(caller, { action: 'organisation_create', outcome: 'success', recordType: 'organisation', recordId: String(org._id) });
+  return String(org._id);
+}
+
+export async function updateOwnOrganisation(caller: Caller, id: string, input: Omit<OrganisationInput, 'code'> & { version: number }): Promise<void> {
+  const current = await getOwnOrganisation(caller, id);
+  const res = await OrganisationModel.updateOne(
+    { _id: new Types.ObjectId(current.id), __v: input.version },
+    { $set: { country: input.country, name: input.name, services: input.services, preferredLocale: input.preferredLocale }, $inc: { __v: 1 } },
+  );
+  if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
+  await audit(caller, { action: 'organisation_update', outcome: 'success', recordType: 'organisation', recordId: current.id });
+}
+
+/** The organisation's name in a language, falling back to English. */
+export async function organisationName(id: string, locale: string): Promise<string> {
+  const org = Types.ObjectId.isValid(id) ? await OrganisationModel.findById(id, { name: 1 }).lean() : null;
+  const names = (org?.name ?? {}) as Record<string, string | undefined>;
+  return names[locale] ?? names.en ?? '';
+}

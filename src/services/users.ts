@@ -1,0 +1,166 @@
+/**
+ * Administration of users (DOMAIN.md; SECURITY.md C6): admins manage the users of their own
+ * organisation. A user of another organisation answers 404 and is audited (C2). Nobody changes their
+ * own roles, status or second factor here.
+ */
+import { Types } from 'mongoose';
+import { Invalid } from '../domain/errors.js';
+import { mayChangeRoles, userFilter, type Caller, type Role } from '../domain/permissions.js';
+import { config } from '../config/index.js';
+import { logger } from '../lib/logger.js';
+import { sendMail } from '../lib/mailer.js';
+import { UserModel } from '../models/user.js';
+import { outOfScope, parseId, requireAction, trusted } from './access.js';
+import type { Translator } from './account.js';
+import { audit } from './audit.js';
+import { normaliseEmail } from './auth.js';
+import { endSessions } from './sessions.js';
+import { issueToken } from './tokens.js';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  team: string;
+  locale: string;
+  status: string;
+  mfaEnrolled: boolean;
+}
+
+type LeanUser = NonNullable<Awaited<ReturnType<typeof findInScope>>>;
+
+function row(user: LeanUser): UserRow {
+  return {
+    id: String(user._id),
+    name: user.name,
+    email: user.email,
+    roles: user.roles as Role[],
+    team: user.team ?? '',
+    locale: user.locale,
+    status: user.status ?? 'invited',
+    mfaEnrolled: Boolean(user.mfa?.secret),
+  };
+}
+
+async function findInScope(caller: Caller, id: string) {
+  const _id = parseId(id);
+  return UserModel.findOne(trusted({ ...userFilter(caller), _id })).lean();
+}
+
+async function load(caller: Caller, id: string): Promise<LeanUser> {
+  await requireAction(caller, 'admin.users');
+  const user = await findInScope(caller, id);
+  return user ?? outOfScope(caller, 'user', id);
+}
+
+export async function listUsers(caller: Caller): Promise<UserRow[]> {
+  await requireAction(caller, 'admin.users');
+  const users = await UserModel.find(trusted(userFilter(caller))).sort({ name: 1 }).limit(1000).lean();
+  return users.map(row);
+}
+
+export async function getUser(caller: Caller, id: string): Promise<UserRow> {
+  return row(await load(caller, id));
+}
+
+export interface InviteInput {
+  email: string;
+  name: string;
+  roles: Role[];
+  team?: string | undefined;
+  locale: string;
+}
+
+/** Creates the user in the admin's organisation and mails a single-use link to choose a password. */
+export async function inviteUser(caller: Caller, input: InviteInput, translator: Translator): Promise<string> {
+  await requireAction(caller, 'admin.users');
+  const email = normaliseEmail(input.email);
+  if (await UserModel.exists({ email })) throw new Invalid({ email: 'admin:users.errors.emailTaken' });
+  const user = await UserModel.create({
+    email,
+    name: input.name,
+    roles: input.roles,
+    team: input.team || undefined,
+    locale: input.locale,
+    organisationId: new Types.ObjectId(caller.organisationId),
+    status: 'invited',
+  } as Parameters<typeof UserModel.create>[0]);
+  const id = String(user._id);
+  await audit(caller, { action: 'user_create', outcome: 'success', recordType: 'user', recordId: id });
+  await sendInvitation(caller, user._id, email, input.locale, translator);
+  return id;
+}
+
+async function sendInvitation(caller: Caller, userId: Types.ObjectId, email: string, locale: string, translator: Translator): Promise<void> {
+  const token = await issueToken(userId, 'invite');
+  const t = translator(locale);
+  const link = `${config.baseUrl}/invite?token=${token}&lng=${locale}`;
+  try {
+    await sendMail({ to: email, subject: t('auth:mail.invite.subject'), text: t('auth:mail.invite.body', { link }) });
+  } catch (err) {
+    logger.error({ err: { type: (err as Error)?.name } }, 'invitation mail not sent');
+    throw err;
+  }
+  await audit(caller, { action: 'invitation_sent', outcome: 'success', recordType: 'user', recordId: String(userId) });
+}
+
+export async function resendInvitation(caller: Caller, id: string, translator: Translator): Promise<void> {
+  const user = await load(caller, id);
+  if (user.status !== 'invited') throw new Invalid({ status: 'admin:users.errors.notInvited' });
+  await sendInvitation(caller, user._id, user.email, user.locale, translator);
+}
+
+export interface UpdateInput {
+  name: string;
+  roles: Role[];
+  team?: string | undefined;
+  locale: string;
+  version: number;
+}
+
+export async function updateUser(caller: Caller, id: string, input: UpdateInput): Promise<void> {
+  const user = await load(caller, id);
+  const before = [...(user.roles as Role[])].sort().join(',');
+  const after = [...input.roles].sort().join(',');
+  if (before !== after && !mayChangeRoles(caller.userId, id)) {
+    await audit(caller, { action: 'user_roles_change', outcome: 'denied', reason: 'own_roles', recordType: 'user', recordId: id });
+    throw new Invalid({ roles: 'admin:users.errors.ownRoles' });
+  }
+  const res = await UserModel.updateOne(
+    { _id: user._id, __v: input.version },
+    { $set: { name: input.name, roles: input.roles, team: input.team || null, locale: input.locale }, $inc: { __v: 1 } },
+  );
+  if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
+  await audit(caller, { action: before === after ? 'user_update' : 'user_roles_change', outcome: 'success', recordType: 'user', recordId: id });
+}
+
+export async function versionOf(caller: Caller, id: string): Promise<number> {
+  return (await load(caller, id)).__v ?? 0;
+}
+
+export async function setDisabled(caller: Caller, id: string, disabled: boolean): Promise<void> {
+  const user = await load(caller, id);
+  if (id === caller.userId) throw new Invalid({ status: 'admin:users.errors.self' });
+  if (disabled) {
+    await endSessions(user._id, { status: 'disabled' });
+  } else if (user.status === 'disabled') {
+    await UserModel.updateOne({ _id: user._id }, { $set: { status: user.passwordHash ? 'active' : 'invited' } });
+  }
+  await audit(caller, { action: disabled ? 'user_disable' : 'user_enable', outcome: 'success', recordType: 'user', recordId: id });
+}
+
+export async function revokeSessions(caller: Caller, id: string): Promise<void> {
+  const user = await load(caller, id);
+  await endSessions(user._id);
+  await audit(caller, { action: 'sessions_revoke', outcome: 'success', recordType: 'user', recordId: id });
+}
+
+/** For a lost phone: the user enrols again at their next sign-in. Their sessions end now. */
+export async function resetMfa(caller: Caller, id: string): Promise<void> {
+  const user = await load(caller, id);
+  if (id === caller.userId) throw new Invalid({ mfa: 'admin:users.errors.self' });
+  await UserModel.updateOne({ _id: user._id }, { $unset: { 'mfa.secret': 1, 'mfa.pendingSecret': 1, 'mfa.enrolledAt': 1 }, $set: { 'mfa.recoveryCodes': [], 'mfa.lastStep': 0 } });
+  await endSessions(user._id);
+  await audit(caller, { action: 'mfa_reset', outcome: 'success', recordType: 'user', recordId: id });
+}
