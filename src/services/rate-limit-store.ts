@@ -35,7 +35,7 @@ export class DatabaseHitStore {
   async increment(key: string): Promise<HitCount> {
     const now = clock.now();
     const _id = this.id(key);
-    const current = await RateLimitHitModel.findOneAndUpdate({ _id, resetAt: trusted({ $gt: now }) }, { $inc: { hits: 1 } }, { new: true }).lean();
+    const current = await RateLimitHitModel.findOneAndUpdate({ _id, resetAt: trusted({ $gt: now }) }, { $inc: { hits: 1 } }, { returnDocument: 'after' }).lean();
     if (current) return { totalHits: current.hits, resetTime: current.resetAt };
     const resetAt = new Date(now.getTime() + this.windowMs);
     await RateLimitHitModel.updateOne({ _id }, { $set: { hits: 1, resetAt } }, { upsert: true });

@@ -9,7 +9,7 @@ export const SESSIONS_COLLECTION = 'sessions';
 
 export async function endSessions(userId: Types.ObjectId | string, extra: Record<string, unknown> = {}): Promise<number> {
   const id = new Types.ObjectId(String(userId));
-  const updated = await UserModel.findOneAndUpdate({ _id: id }, { $inc: { sessionEpoch: 1 }, ...(Object.keys(extra).length ? { $set: extra } : {}) }, { new: true }).lean();
+  const updated = await UserModel.findOneAndUpdate({ _id: id }, { $inc: { sessionEpoch: 1 }, ...(Object.keys(extra).length ? { $set: extra } : {}) }, { returnDocument: 'after' }).lean();
   await mongoose.connection.collection(SESSIONS_COLLECTION).deleteMany({ 'session.userId': String(userId) });
   return updated?.sessionEpoch ?? 0;
 }

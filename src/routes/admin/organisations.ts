@@ -73,6 +73,8 @@ adminOrganisationRoutes.get('/admin/organisations/:id', permit('admin.organisati
 });
 
 adminOrganisationRoutes.post('/admin/organisations/:id', permit('admin.organisations'), async (req, res) => {
+  // Scope before input: another organisation's record is 404 whatever was sent.
+  await getOwnOrganisation(req.caller!, String(req.params.id));
   try {
     const input = parse(updateForm, req.body);
     await updateOwnOrganisation(req.caller!, String(req.params.id), { country: input.country, preferredLocale: input.preferredLocale, services: input.services, name: names(input), version: input.version });

@@ -60,6 +60,8 @@ adminUserRoutes.get('/admin/users/:id', permit('admin.users'), async (req, res) 
 });
 
 adminUserRoutes.post('/admin/users/:id', permit('admin.users'), async (req, res) => {
+  // The record's scope is checked before the input, so another organisation's user is 404 whatever was sent.
+  await getUser(req.caller!, String(req.params.id));
   try {
     await updateUser(req.caller!, String(req.params.id), parse(updateForm, req.body));
     res.redirect(303, '/admin/users?done=saved');
@@ -82,6 +84,7 @@ const ACTIONS = {
 
 for (const [name, act] of Object.entries(ACTIONS)) {
   adminUserRoutes.post(`/admin/users/:id/${name}`, permit('admin.users'), async (req, res) => {
+    await getUser(req.caller!, String(req.params.id));
     parse(actionForm, req.body);
     await act(req);
     res.redirect(303, `/admin/users?done=${name}`);

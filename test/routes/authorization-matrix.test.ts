@@ -1,0 +1,204 @@
+/**
+ * The authorization matrix (SECURITY.md C1, C2, C6). The route inventory is read from the Express app
+ * itself; every route must declare a permission and have a row here. Each row gives the expected
+ * status for an anonymous visitor and for every role, and for routes on a record, for a record of the
+ * caller's own organisation and of another organisation (404 with an `access_denied` entry).
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { ROLES, can, type Action, type Role, type RoutePermission } from '../../src/domain/permissions.js';
+import { AuditEntryModel } from '../../src/models/audit-entry.js';
+import { testApp } from '../helpers/app.js';
+import { useDatabase } from '../helpers/db.js';
+import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
+import { csrfFrom, signIn, tokenOf, type Agent } from '../helpers/session.js';
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { permission?: RoutePermission } }[] };
+  handle: { stack?: Layer[] };
+}
+
+/** Every route of the app: method, path and the permission its handlers declare. */
+export function inventory(app: Express): { key: string; permission: RoutePermission | undefined }[] {
+  const out: { key: string; permission: RoutePermission | undefined }[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const permission = layer.route.stack.map((l) => l.handle.permission).find(Boolean);
+        for (const method of Object.keys(layer.route.methods)) out.push({ key: `${method.toUpperCase()} ${layer.route.path}`, permission });
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return out;
+}
+
+type Subject = 'anonymous' | Role;
+/** What a route answers: one status for everyone allowed, or per relationship for routes on a record. */
+interface Row {
+  permission: RoutePermission;
+  /** Status for callers the permission admits (own organisation's record, for record routes). */
+  allowed: number;
+  /** Status for a record of another organisation, for callers the permission admits. */
+  other?: number;
+  /** Status for anonymous visitors; default: redirect to sign-in (303) for protected routes. */
+  anonymous?: number;
+  /** A form body that is valid enough to reach the check (the CSRF token is added). */
+  body?: Record<string, string> | ((subject: Subject) => Record<string, string>);
+  /** The record the route acts on: a new user or organisation for each request. */
+  target?: 'user' | 'invited-user' | 'organisation';
+}
+
+const MATRIX: Record<string, Row> = {
+  'GET /healthz': { permission: 'public', allowed: 200, anonymous: 200 },
+  'GET /readyz': { permission: 'public', allowed: 200, anonymous: 200 },
+  'GET /': { permission: 'public', allowed: 200, anonymous: 200 },
+  'GET /login': { permission: 'public', allowed: 303, anonymous: 200 },
+  // A different unknown address per subject, so the per-account lockout does not join in.
+  'POST /login': { permission: 'public', allowed: 401, anonymous: 401, body: (s) => ({ email: `nobody.${s}@test.haven.example`, password: 'not the password at all' }) },
+  'POST /logout': { permission: 'signed-in', allowed: 303 },
+  'GET /mfa': { permission: 'signed-in', allowed: 303 },
+  'POST /mfa': { permission: 'signed-in', allowed: 303, body: { code: '000000' } },
+  'GET /mfa/setup': { permission: 'signed-in', allowed: 303 },
+  'POST /mfa/setup': { permission: 'signed-in', allowed: 303, body: { code: '000000' } },
+  'GET /reset': { permission: 'public', allowed: 200, anonymous: 200 },
+  'POST /reset': { permission: 'public', allowed: 200, anonymous: 200, body: { email: 'nobody@test.haven.example' } },
+  'GET /reset/password': { permission: 'public', allowed: 404, anonymous: 404 },
+  'POST /reset/password': { permission: 'public', allowed: 404, anonymous: 404, body: { token: 'x'.repeat(43), password: 'a long enough password 1', confirm: 'a long enough password 1' } },
+  'GET /invite': { permission: 'public', allowed: 404, anonymous: 404 },
+  'POST /invite': { permission: 'public', allowed: 404, anonymous: 404, body: { token: 'x'.repeat(43), password: 'a long enough password 1', confirm: 'a long enough password 1' } },
+  'GET /account': { permission: 'account', allowed: 200 },
+  'POST /account/preferences': { permission: 'account', allowed: 303, body: { locale: 'en', calendar: 'default' } },
+  'POST /account/language': { permission: 'signed-in', allowed: 303, body: { locale: 'en' } },
+  'GET /account/password': { permission: 'account', allowed: 200 },
+  'POST /account/password': { permission: 'account', allowed: 422, body: {} },
+  'POST /account/recovery-codes': { permission: 'account', allowed: 200 },
+  'GET /admin/users': { permission: 'admin.users', allowed: 200 },
+  'GET /admin/users/new': { permission: 'admin.users', allowed: 200 },
+  'POST /admin/users': { permission: 'admin.users', allowed: 422, body: {} },
+  'GET /admin/users/:id': { permission: 'admin.users', allowed: 200, other: 404, target: 'user' },
+  'POST /admin/users/:id': { permission: 'admin.users', allowed: 422, other: 404, target: 'user', body: {} },
+  'POST /admin/users/:id/disable': { permission: 'admin.users', allowed: 303, other: 404, target: 'user' },
+  'POST /admin/users/:id/enable': { permission: 'admin.users', allowed: 303, other: 404, target: 'user' },
+  'POST /admin/users/:id/revoke-sessions': { permission: 'admin.users', allowed: 303, other: 404, target: 'user' },
+  'POST /admin/users/:id/reset-mfa': { permission: 'admin.users', allowed: 303, other: 404, target: 'user' },
+  'POST /admin/users/:id/resend-invitation': { permission: 'admin.users', allowed: 303, other: 404, target: 'invited-user' },
+  'GET /admin/organisations': { permission: 'admin.organisations', allowed: 200 },
+  'GET /admin/organisations/new': { permission: 'admin.organisations', allowed: 200 },
+  'POST /admin/organisations': { permission: 'admin.organisations', allowed: 422, body: {} },
+  'GET /admin/organisations/:id': { permission: 'admin.organisations', allowed: 200, other: 404, target: 'organisation' },
+  'POST /admin/organisations/:id': { permission: 'admin.organisations', allowed: 422, other: 404, target: 'organisation', body: {} },
+  'GET /audit': { permission: 'audit.read', allowed: 200 },
+  'GET /audit/report': { permission: 'audit.read', allowed: 200 },
+};
+
+function admits(permission: RoutePermission, subject: Subject): boolean {
+  if (permission === 'public') return true;
+  if (subject === 'anonymous') return false;
+  if (permission === 'signed-in' || permission === 'account') return true;
+  return can([subject], permission as Action);
+}
+
+describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
+  useDatabase('matrix');
+
+  it('every route of the app declares a permission and has a row in the matrix, and every row is a route', async () => {
+    const routes = inventory(await testApp());
+    expect(routes.length).to.be.greaterThan(20);
+    const undeclared = routes.filter((r) => !r.permission).map((r) => r.key);
+    expect(undeclared, 'routes without a declared permission').to.deep.equal([]);
+    const keys = routes.map((r) => r.key);
+    expect(keys.filter((k) => !MATRIX[k]), 'routes missing from the matrix').to.deep.equal([]);
+    expect(Object.keys(MATRIX).filter((k) => !keys.includes(k)), 'matrix rows without a route').to.deep.equal([]);
+    for (const r of routes) expect(r.permission, r.key).to.equal(MATRIX[r.key]!.permission);
+  });
+
+  it('the inventory check fails for a route that names no permission', async () => {
+    const { default: express } = await import('express');
+    const app = express();
+    app.get('/forgotten', (_req, res) => res.end());
+    expect(inventory(app)).to.deep.equal([{ key: 'GET /forgotten', permission: undefined }]);
+  });
+
+  describe('each row, for every subject', () => {
+    let app: Express;
+    const agents = new Map<Subject, Agent>();
+    const users = new Map<Subject, TestUser>();
+    let ownOrg: string;
+    let otherOrg: string;
+    let otherUser: TestUser;
+
+    beforeEach(async function () {
+      this.timeout(60_000);
+      app = await testApp();
+      ownOrg = (await buildOrganisation()).id;
+      otherOrg = (await buildOrganisation()).id;
+      otherUser = await buildUser({ roles: ['caseworker'], organisationId: otherOrg });
+      agents.clear();
+      const anonymous = request.agent(app);
+      csrfFrom((await anonymous.get('/login')).text);
+      agents.set('anonymous', anonymous);
+      for (const role of ROLES) {
+        const user = await buildUser({ roles: [role], organisationId: ownOrg, team: 'Team A' });
+        users.set(role, user);
+        agents.set(role, await signIn(app, user));
+      }
+    });
+
+    async function target(kind: Row['target'], relationship: 'own' | 'other'): Promise<string> {
+      const organisationId = relationship === 'own' ? ownOrg : otherOrg;
+      if (kind === 'organisation') return organisationId;
+      if (kind === 'invited-user') return (await buildUser({ roles: ['caseworker'], organisationId, status: 'invited' })).id;
+      return relationship === 'own' ? (await buildUser({ roles: ['caseworker'], organisationId })).id : otherUser.id;
+    }
+
+    async function call(subject: Subject, method: string, path: string, row: Row): Promise<request.Response> {
+      const agent = agents.get(subject)!;
+      const token = subject === 'anonymous' ? csrfFrom((await agent.get('/login')).text) : await tokenOf(agent, '/');
+      if (method === 'GET') return agent.get(path);
+      const body = typeof row.body === 'function' ? row.body(subject) : (row.body ?? {});
+      return agent.post(path).type('form').send({ ...body, _csrf: token });
+    }
+
+    it('answers each subject as the matrix says, and audits denials on records', async function () {
+      this.timeout(120_000);
+      const failures: string[] = [];
+      // Sign-out last: it ends the sessions the other rows use.
+      const keys = Object.keys(MATRIX).sort((a, b) => Number(a === 'POST /logout') - Number(b === 'POST /logout'));
+      for (const key of keys) {
+        const row = MATRIX[key]!;
+        const [method, pattern] = key.split(' ') as [string, string];
+        for (const subject of ['anonymous', ...ROLES] as Subject[]) {
+          const relationships: ('own' | 'other')[] = row.target ? ['own', 'other'] : ['own'];
+          for (const relationship of relationships) {
+            const id = row.target ? await target(row.target, relationship) : '';
+            const path = pattern.replace(':id', id);
+            const res = await call(subject, method, path, row);
+            const expected = !admits(row.permission, subject)
+              ? subject === 'anonymous'
+                ? (row.anonymous ?? 303)
+                : 403
+              : subject === 'anonymous'
+                ? (row.anonymous ?? row.allowed)
+                : relationship === 'other'
+                  ? row.other!
+                  : row.allowed;
+            if (res.status !== expected) failures.push(`${key} as ${subject} (${relationship}): ${res.status}, expected ${expected}`);
+            if (expected === 404 && relationship === 'other' && subject !== 'anonymous') {
+              const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordId: id, userId: users.get(subject)!.id }).lean();
+              if (!entry) failures.push(`${key} as ${subject}: no access_denied entry for ${id}`);
+            }
+            if (expected === 403) {
+              const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordType: 'route', recordId: path, userId: users.get(subject)!.id }).lean();
+              if (!entry) failures.push(`${key} as ${subject}: refusal not audited`);
+            }
+          }
+        }
+      }
+      expect(failures).to.deep.equal([]);
+    });
+  });
+});
