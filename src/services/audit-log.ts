@@ -26,7 +26,7 @@ export interface AuditRow {
   seq: number;
   at: Date;
   user: string;
-  roles: string;
+  roles: string[];
   ip: string;
   action: string;
   recordType: string;
@@ -76,7 +76,7 @@ export async function searchAudit(caller: Caller, query: AuditQuery): Promise<{ 
     seq: e.seq,
     at: e.at,
     user: e.userId ? (emails.get(String(e.userId)) ?? String(e.userId)) : '',
-    roles: (e.roles ?? []).join(', '),
+    roles: [...(e.roles ?? [])],
     ip: e.ip ?? '',
     action: e.action,
     recordType: e.recordType ?? '',

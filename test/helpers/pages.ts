@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 
 /** Every page the app has so far, for the tests that check all pages (headers, pseudo-locale, size). */
-export const PAGES = ['/', '/login'] as const;
+export const PAGES = ['/', '/login', '/reset'] as const;
 
 export function gzipSize(html: string): number {
   return gzipSync(Buffer.from(html)).length;

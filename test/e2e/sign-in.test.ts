@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { LOCALES_DIR } from '../../src/lib/paths.js';
+import { UserModel } from '../../src/models/user.js';
+import { testApp } from '../helpers/app.js';
+import { startHarness, watchedPage, type Harness, type WatchedPage } from '../helpers/browser.js';
+import { useDatabase } from '../helpers/db.js';
+import { buildUser } from '../helpers/factories.js';
+import type { Tree } from '../helpers/locale-check.js';
+import { plant } from '../helpers/secrets.js';
+import { nextCode } from '../helpers/session.js';
+
+const SESSION_COOKIE = 'haven';
+
+/** A string from the real locale files, with {{variables}} filled in (no strings typed into the test). */
+function text(lng: string, key: string, vars: Record<string, string> = {}): string {
+  const [ns, dotted] = key.split(':') as [string, string];
+  let node: string | Tree = JSON.parse(readFileSync(path.join(LOCALES_DIR, lng, `${ns}.json`), 'utf8')) as Tree;
+  for (const part of dotted.split('.')) {
+    if (typeof node === 'string' || !(part in node)) throw new Error(`no ${key} in ${lng}`);
+    node = node[part]!;
+  }
+  if (typeof node !== 'string') throw new Error(`${key} in ${lng} is not a string`);
+  return node.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => vars[name] ?? `{{${name}}}`);
+}
+
+/** Clicks something that submits a form or follows a link, and waits until the next page has loaded. */
+async function navigateBy(page: Page, target: Locator): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), target.click()]);
+}
+
+function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+async function h1(page: Page): Promise<string> {
+  return ((await page.textContent('h1')) ?? '').trim();
+}
+
+/** No console error, page error, failed request or CSP violation so far, naming the page reached. */
+function expectClean(watched: WatchedPage, where: string): void {
+  expect(watched.problems, `problems on the way to ${where}`).to.deep.equal([]);
+}
+
+describe('in Chromium: sign in, switch language, sign out', function () {
+  this.timeout(60_000);
+  useDatabase('e2esignin');
+  let harness: Harness;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    harness = await startHarness(await testApp());
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  after(async () => harness?.close());
+
+  it('sign in with password and TOTP, switch to Thai, sign out; the old cookie in a second context gets nothing', async () => {
+    const user = await buildUser({ roles: ['caseworker'] });
+    const record = await UserModel.findById(user.id).lean();
+    if (!record) throw new Error('the factory user is not in the database');
+    const name = record.name;
+
+    const first = await harness.browser.newContext();
+    contexts.push(first);
+    const watched = await watchedPage(first);
+    const { page } = watched;
+
+    // 1. Password, then the second factor.
+    const login = await page.goto(`${harness.baseUrl}/login`);
+    expect(login?.status()).to.equal(200);
+    expect(await page.getAttribute('html', 'lang')).to.equal('en');
+    expect(await h1(page)).to.equal(text('en', 'auth:login.title'));
+    expectClean(watched, '/login');
+
+    await page.fill('#email', user.email);
+    await page.fill('#password', user.password);
+    await navigateBy(page, page.locator('form[action="/login"] button[type=submit]', { hasText: text('en', 'auth:login.submit') }));
+    expect(pathOf(page), 'after the password').to.equal('/mfa');
+    expect(await h1(page)).to.equal(text('en', 'auth:mfa.title'));
+    expectClean(watched, '/mfa');
+
+    await page.fill('#code', await nextCode(user));
+    await navigateBy(page, page.locator('form[action="/mfa"] button[type=submit]'));
+    expect(pathOf(page), 'after the code').to.equal('/');
+    expect(await h1(page)).to.equal(text('en', 'common:home.signedInTitle', { name }));
+    expectClean(watched, '/ (signed in)');
+
+    // 2. The language menu of a signed-in user is a form; Thai sticks to the profile.
+    await navigateBy(page, page.locator('form[action="/account/language"] button[name=locale][value=th]'));
+    expect(pathOf(page), 'after choosing Thai').to.equal('/');
+    expect(await page.getAttribute('html', 'lang')).to.equal('th');
+    expect(await h1(page)).to.equal(text('th', 'common:home.signedInTitle', { name }));
+    expect(await page.getAttribute('form[action="/account/language"] button[value=th]', 'aria-current')).to.equal('true');
+    expectClean(watched, '/ (in Thai)');
+
+    await navigateBy(page, page.locator('.site-header nav a[href="/account"]'));
+    expect(pathOf(page)).to.equal('/account');
+    expect(await page.getAttribute('html', 'lang')).to.equal('th');
+    expect(await h1(page)).to.equal(text('th', 'account:title'));
+    expect(await page.textContent('#who-title')).to.equal(name);
+    expect(await page.textContent('body')).to.include(user.email);
+    expectClean(watched, '/account (in Thai)');
+
+    // 3. The session cookie as it is now.
+    const cookie = (await first.cookies(harness.baseUrl)).find((c) => c.name === SESSION_COOKIE);
+    if (!cookie) throw new Error(`no ${SESSION_COOKIE} cookie in the signed-in context`);
+    plant(cookie.value);
+    expect(cookie.httpOnly).to.equal(true);
+
+    // 4. Sign out from the header.
+    const signOut = page.locator('form[action="/logout"] button[type=submit]');
+    expect((await signOut.textContent())?.trim()).to.equal(text('th', 'common:nav.signOut'));
+    await navigateBy(page, signOut);
+    const ended = new URL(page.url());
+    expect(ended.pathname, 'after signing out').to.equal('/login');
+    expect(ended.searchParams.get('ended')).to.equal('1');
+    const lang = (await page.getAttribute('html', 'lang')) ?? 'en';
+    expect(await page.textContent('p.notice[role=status]')).to.equal(text(lang, 'auth:login.ended'));
+    expect(await page.locator('form[action="/logout"]').count(), 'a sign-out form after signing out').to.equal(0);
+    expectClean(watched, '/login?ended=1');
+
+    // 5. Another browser with the old cookie gets nothing.
+    const second = await harness.browser.newContext();
+    contexts.push(second);
+    await second.addCookies([
+      { name: cookie.name, value: cookie.value, domain: cookie.domain, path: cookie.path, httpOnly: cookie.httpOnly, secure: cookie.secure, sameSite: cookie.sameSite },
+    ]);
+    const stranger = await watchedPage(second);
+    await stranger.page.goto(`${harness.baseUrl}/account`);
+    expect(pathOf(stranger.page), 'the old cookie on /account').to.equal('/login');
+    const body = (await stranger.page.textContent('body')) ?? '';
+    expect(body).not.to.include(name);
+    expect(body).not.to.include(user.email);
+    expect(await stranger.page.locator('#who-title').count()).to.equal(0);
+    expect(await stranger.page.locator('form[action="/logout"]').count()).to.equal(0);
+    expect(await stranger.page.locator('form[action="/account/language"]').count()).to.equal(0);
+    expectClean(stranger, '/account with the old cookie');
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Every page behind sign-in, as the role that sees it: in the pseudo-locale no text bypasses the locale
+ * files; in all 12 languages each page renders with no missing key; every page carries the O3 headers
+ * and no inline script or style.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Express } from 'express';
+import mongoose, { Types } from 'mongoose';
+import { LOCALES, LOCALE_INFO } from '../../src/domain/locales.js';
+import type { Role } from '../../src/domain/permissions.js';
+import { createI18n } from '../../src/lib/i18n/index.js';
+import { LOCALES_DIR } from '../../src/lib/paths.js';
+import { testApp } from '../helpers/app.js';
+import { useDatabase } from '../helpers/db.js';
+import { buildUser, type TestUser } from '../helpers/factories.js';
+import { readableAttributes, visibleText } from '../helpers/pages.js';
+import { signIn, signInWithPassword, type Agent } from '../helpers/session.js';
+
+const PSEUDO = 'en-XA';
+type Tree = { [key: string]: string | Tree };
+const mark = (tree: Tree): Tree => Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, typeof v === 'string' ? `⟦${v}⟧` : mark(v)]));
+
+function pseudoResources(): Record<string, Record<string, object>> {
+  const bundles: Record<string, object> = {};
+  for (const file of readdirSync(path.join(LOCALES_DIR, 'en')).filter((f) => !f.startsWith('_'))) {
+    bundles[file.replace('.json', '')] = mark(JSON.parse(readFileSync(path.join(LOCALES_DIR, 'en', file), 'utf8')) as Tree);
+  }
+  return { [PSEUDO]: bundles };
+}
+
+/** Text that is neither translated nor data the test itself put there (names, emails, codes, ids). */
+function untranslated(html: string, data: string[]): string[] {
+  const autonyms = Object.values(LOCALE_INFO).map((l) => l.autonym);
+  return [...visibleText(html), ...readableAttributes(html)]
+    .map((text) => text.replace(/⟦[^⟧]*⟧/g, ''))
+    .map((text) => data.reduce((t, d) => t.split(d).join(''), text))
+    .filter((text) => !autonyms.includes(text.trim()))
+    .filter((text) => /\p{L}/u.test(text));
+}
+
+interface PageCase {
+  role: Role;
+  path: string;
+}
+
+const PAGES_BY_ROLE: PageCase[] = [
+  { role: 'caseworker', path: '/' },
+  { role: 'caseworker', path: '/account' },
+  { role: 'caseworker', path: '/account/password' },
+  { role: 'admin', path: '/admin/users' },
+  { role: 'admin', path: '/admin/users/new' },
+  { role: 'admin', path: '/admin/users/:colleague' },
+  { role: 'admin', path: '/admin/organisations' },
+  { role: 'admin', path: '/admin/organisations/new' },
+  { role: 'admin', path: '/admin/organisations/:org' },
+  { role: 'auditor', path: '/audit' },
+  { role: 'auditor', path: '/audit/report?user=:email&from=2020-01-01&to=2100-01-01' },
+];
+
+describe('signed-in pages in every language', () => {
+  useDatabase('signedin');
+  let app: Express;
+  const users = new Map<Role, TestUser>();
+  const agents = new Map<Role, Agent>();
+  let colleague: TestUser;
+
+  async function setLocale(user: TestUser, locale: string): Promise<void> {
+    // Straight to the collection: the pseudo-locale is not one a user can choose.
+    await mongoose.connection.collection('users').updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { locale } });
+  }
+
+  function pathFor(c: PageCase): string {
+    return c.path.replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
+  }
+
+  beforeEach(async function () {
+    this.timeout(30_000);
+    app = await testApp({ i18n: await createI18n({ extra: pseudoResources() }) });
+    const first = await buildUser({ roles: ['admin'] });
+    users.set('admin', first);
+    colleague = await buildUser({ roles: ['caseworker'], organisationId: first.organisationId });
+    users.set('caseworker', colleague);
+    users.set('auditor', await buildUser({ roles: ['auditor'], organisationId: first.organisationId }));
+    for (const [role, user] of users) agents.set(role, await signIn(app, user));
+  });
+
+  it('show no text outside the locale files (pseudo-locale), including the second-factor pages', async () => {
+    const data = [...users.values()].flatMap((u) => [u.email]).concat([...users.values()].map((u) => `Test User ${u.email.match(/\d+/)?.[0]} (fictional)`));
+    for (const user of users.values()) await setLocale(user, PSEUDO);
+    for (const c of PAGES_BY_ROLE) {
+      const res = await agents.get(c.role)!.get(pathFor(c));
+      expect(res.status, c.path).to.equal(200);
+      expect(res.headers['content-language'], c.path).to.equal(PSEUDO);
+      const org = /Test Organisation \d+ \(fictional\)/.exec(res.text)?.[0];
+      const left = untranslated(res.text, [...data, ...(org ? [org] : []), 'ZZ-TEST-', 'PH', 'Team A']);
+      expect(left.filter((t) => !/^[\d\s:Z#.,()-]*$/.test(t) && !/^[0-9a-f]{24}$/.test(t.trim())), c.path).to.deep.equal([]);
+    }
+    // The enrolment page of someone without a second factor yet.
+    const newcomer = await buildUser({ roles: ['manager'], mfa: false, organisationId: users.get('admin')!.organisationId });
+    await setLocale(newcomer, PSEUDO);
+    const { agent } = await signInWithPassword(app, newcomer);
+    const setup = await agent.get('/mfa/setup');
+    expect(setup.status).to.equal(200);
+    const key = /<code class="secret" lang="en">([A-Z2-7]+)<\/code>/.exec(setup.text)![1]!;
+    expect(untranslated(setup.text, [key])).to.deep.equal([]);
+  });
+
+  it('render in all 12 languages with no missing translation key showing', async function () {
+    this.timeout(60_000);
+    for (const lng of LOCALES) {
+      for (const user of users.values()) await setLocale(user, lng);
+      for (const c of PAGES_BY_ROLE) {
+        const res = await agents.get(c.role)!.get(pathFor(c));
+        expect(res.status, `${c.path} ${lng}`).to.equal(200);
+        expect(res.text, `${c.path} ${lng}`).to.include(`<html lang="${lng}"`);
+        const keys = visibleText(res.text).filter((t) => /\b(common|auth|account|admin|audit):[a-zA-Z_.]+\b/.test(t));
+        expect(keys, `${c.path} ${lng}`).to.deep.equal([]);
+      }
+    }
+  });
+
+  it('carry the O3 headers and no inline script or style', async () => {
+    for (const c of PAGES_BY_ROLE) {
+      const res = await agents.get(c.role)!.get(pathFor(c));
+      expect(res.headers['cache-control'], c.path).to.equal('no-store');
+      expect(String(res.headers['content-security-policy']), c.path).to.include("frame-ancestors 'none'").and.not.include('unsafe-inline');
+      expect(res.text, c.path).to.not.match(/<script|<style|\sstyle=|\son[a-z]+=/i);
+    }
+  });
+});
