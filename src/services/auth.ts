@@ -12,6 +12,7 @@ import { LoginThrottleModel } from '../models/login-throttle.js';
 import { UserModel } from '../models/user.js';
 import { trusted } from './access.js';
 import { audit } from './audit.js';
+import { startEnrolment } from './mfa.js';
 
 export const LOCKOUT = { failures: 6, windowMs: 15 * 60_000, lockMs: 30 * 60_000 } as const;
 
@@ -58,6 +59,7 @@ export async function signIn(input: { email: string; password: string }, ip: str
   const roles = user.roles as Role[];
   await audit({ ...actor, roles }, { action: 'sign_in', outcome: 'success', recordType: 'user', recordId: actor.userId });
   const mfa = !requiresMfa(roles) ? 'none' : user.mfa?.secret ? 'verify' : 'enrol';
+  if (mfa === 'enrol') await startEnrolment(String(user._id));
   return { userId: String(user._id), epoch: user.sessionEpoch ?? 0, mfa };
 }
 

@@ -35,15 +35,24 @@ export interface Enrolment {
   qrDataUri: string;
 }
 
-/** Starts (or shows again) an enrolment: a fresh seed unless one is pending. */
-export async function startEnrolment(userId: string): Promise<Enrolment> {
+/**
+ * Starts an enrolment: a fresh seed, kept encrypted until a first code confirms it. Called from the
+ * sign-in that finds no second factor, or from the setup page's start button (a POST: a GET never
+ * changes anything, O4).
+ */
+export async function startEnrolment(userId: string): Promise<void> {
+  await UserModel.updateOne(
+    { _id: new Types.ObjectId(userId), 'mfa.secret': trusted({ $exists: false }), 'mfa.pendingSecret': trusted({ $exists: false }) },
+    { $set: { 'mfa.pendingSecret': encrypt(newTotpSecret()) } },
+  );
+}
+
+/** The pending enrolment to show: the key, its otpauth URI and the QR code; undefined if none was started. */
+export async function pendingEnrolment(userId: string): Promise<Enrolment | undefined> {
   const user = await UserModel.findById(userId).lean();
   if (!user) throw new NotFound();
-  let secret = user.mfa?.pendingSecret ? decrypt(user.mfa.pendingSecret) : undefined;
-  if (!secret) {
-    secret = newTotpSecret();
-    await UserModel.updateOne({ _id: user._id }, { $set: { 'mfa.pendingSecret': encrypt(secret) } });
-  }
+  if (!user.mfa?.pendingSecret) return undefined;
+  const secret = decrypt(user.mfa.pendingSecret);
   const uri = totpUri(secret, user.email);
   const svg = await qrSvg(uri);
   return { secret, uri, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };

@@ -118,6 +118,20 @@ describe('second factor (SECURITY.md A5)', () => {
       expect(await AuditEntryModel.countDocuments({ action: 'mfa_recovery_used', userId: user.id })).to.equal(1);
     });
 
+    it('a GET of the setup page changes nothing; the start button makes the key (O4)', async () => {
+      const user = await buildUser({ roles: ['caseworker'], mfa: false });
+      const { agent } = await signInWithPassword(await testApp(), user);
+      await UserModel.updateOne({ _id: user.id }, { $unset: { 'mfa.pendingSecret': 1 } });
+      const page = await agent.get('/mfa/setup');
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include('name="start" value="1"').and.not.include('class="secret"');
+      expect((await UserModel.findById(user.id).lean())!.mfa!.pendingSecret).to.equal(undefined);
+      const started = await agent.post('/mfa/setup').type('form').send({ _csrf: csrfFrom(page.text), start: '1' });
+      expect(started.status).to.equal(303);
+      expect((await UserModel.findById(user.id).lean())!.mfa!.pendingSecret).to.match(/^v1:/);
+      expect((await agent.get('/mfa/setup')).text).to.include('class="secret"');
+    });
+
     it('cannot replace an enrolled second factor by visiting the setup page again', async () => {
       const user = await buildUser({ roles: ['caseworker'] });
       const agent = await signIn(await testApp(), user);

@@ -3,9 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createServer } from 'node:net';
 import { expect } from 'chai';
+import request from 'supertest';
 import { config } from '../../src/config/index.js';
 import { ROOT } from '../../src/lib/paths.js';
+import { ROLES } from '../../src/domain/permissions.js';
+import { plant } from '../helpers/secrets.js';
 
 // The same loader `npm start` uses, named by path so that children started in another folder find it.
 const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -15,7 +19,7 @@ interface Run {
   out: string;
 }
 
-function run(script: string, args: string[], env: Record<string, string>, until?: RegExp): { done: Promise<Run>; ready: Promise<void>; kill: (s: NodeJS.Signals) => void } {
+function run(script: string, args: string[], env: Record<string, string>, until?: RegExp): { done: Promise<Run>; ready: Promise<void>; kill: (s: NodeJS.Signals) => void; output: () => string } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, script), ...args], {
     cwd: env.CWD,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, HAVEN_ENGINE_CACHE: config.engineCache, ...env },
@@ -31,7 +35,7 @@ function run(script: string, args: string[], env: Record<string, string>, until?
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const done = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, out })));
-  return { done, ready, kill: (s) => child.kill(s) };
+  return { done, ready, kill: (s) => child.kill(s), output: () => out };
 }
 
 describe('npm start and the CLI share one database', () => {
@@ -68,6 +72,54 @@ describe('npm start and the CLI share one database', () => {
     await again.ready;
     again.kill('SIGTERM');
     expect((await again.done).out).to.not.include('Seeded demo data');
+  });
+
+  it('a newcomer signs in as every demo role by following what npm start prints', async function () {
+    this.timeout(120_000);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as { port: number };
+        probe.close(() => resolve(p));
+      });
+    });
+    const env = { CWD: cwd, NODE_ENV: 'development', HAVEN_DATA_DIR: path.join(cwd, 'newcomer'), PORT: String(port), LOG_LEVEL: 'warn' };
+    const server = run('src/server.ts', [], env, /Haven is running/);
+    await Promise.race([server.ready, server.done.then((r) => Promise.reject(new Error(r.out)))]);
+    try {
+      const printed = server.output();
+      const password = plant(/password for all of them: (.+)/.exec(printed)![1]!.trim());
+      const accounts = [...printed.matchAll(/^ {2}(\w+) +(\S+@\S+) +\S+$/gm)].map((m) => ({ role: m[1]!, email: m[2]! }));
+      expect(new Set(accounts.map((a) => a.role))).to.deep.equal(new Set(ROLES));
+      expect(printed).to.include('npm run cli -- demo:totp <email>');
+      const base = `http://127.0.0.1:${port}`;
+      for (const role of ROLES) {
+        const { email } = accounts.find((a) => a.role === role)!;
+        const agent = request.agent(base);
+        const form = await agent.get('/login');
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+        const signedIn = await agent.post('/login').type('form').send({ _csrf: csrf, email, password });
+        expect(signedIn.headers.location, role).to.match(/^\/mfa/);
+        const totp = await run('src/cli/index.ts', ['demo:totp', email], env).done;
+        expect(totp.code, totp.out).to.equal(0);
+        const code = plant(/^(\d{6})$/m.exec(totp.out)![1]!);
+        const mfa = await agent.get('/mfa');
+        const done = await agent.post('/mfa').type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(mfa.text)![1]!, code });
+        expect(done.status, role).to.equal(303);
+        expect((await agent.get('/account')).status, role).to.equal(200);
+      }
+
+      const created = await run('src/cli/index.ts', ['user:create', '--email', 'first.admin@test.haven.example', '--role', 'admin', '--org', 'KH-DEMO-PONLEU'], env).done;
+      expect(created.code, created.out).to.equal(0);
+      plant(/One-time password[^:]*: (\S+)/.exec(created.out)![1]!);
+      expect(/Authenticator key[^:]*: ([A-Z2-7]{32})/.exec(created.out), created.out).to.not.equal(null);
+      plant(/Authenticator key[^:]*: ([A-Z2-7]{32})/.exec(created.out)![1]!);
+      const refused = await run('src/cli/index.ts', ['demo:totp', 'caseworker.ph@demo.haven.example'], { ...env, DEMO: 'false' }).done;
+      expect(refused.code).to.equal(1);
+      expect(refused.out).to.include('only in demo mode');
+    } finally {
+      server.kill('SIGTERM');
+      await server.done;
+    }
   });
 
   it('without Go or an engine, tries mongodb-memory-server and then lists the ways out', async function () {

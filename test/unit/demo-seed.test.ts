@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { ROLES } from '../../src/domain/permissions.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
+import { UserModel } from '../../src/models/user.js';
 import { DEMO_ORGANISATIONS } from '../../src/services/demo-data.js';
 import { seedDemo, seedDemoIfEmpty } from '../../src/services/demo-seed.js';
 import { useDatabase } from '../helpers/db.js';
@@ -20,12 +22,34 @@ describe('demo data', () => {
     }
   });
 
+  it('creates a demo account for every role, fictional names in Latin and local script, each with a second factor', async () => {
+    const report = await seedDemo();
+    const users = await UserModel.find({}).lean();
+    expect(report.users).to.have.length(users.length);
+    expect(new Set(users.flatMap((u) => u.roles))).to.deep.equal(new Set(ROLES));
+    for (const user of users) {
+      expect(user.name, user.email).to.match(/Demo/);
+      expect(user.email).to.match(/@demo\.haven\.example$/);
+      expect(user.demo).to.equal(true);
+      expect(user.status).to.equal('active');
+      expect(user.mfa?.secret, 'encrypted TOTP seed').to.match(/^v1:/);
+    }
+    const scripts = users.map((u) => u.name).join(' ');
+    for (const script of [/\p{Script=Khmer}/u, /\p{Script=Thai}/u, /\p{Script=Lao}/u, /\p{Script=Myanmar}/u]) expect(scripts).to.match(script);
+    const ngos = await OrganisationModel.find({ kind: 'ngo' }).lean();
+    for (const ngo of ngos) {
+      const roles = users.filter((u) => String(u.organisationId) === String(ngo._id)).flatMap((u) => u.roles);
+      expect(new Set(roles), ngo.code).to.deep.equal(new Set(['caseworker', 'supervisor', 'manager', 'admin', 'auditor']));
+    }
+  });
+
   it('is safe to run again: nothing is duplicated', async () => {
     await seedDemo();
     const again = await seedDemo();
     expect(again.created).to.deep.equal([]);
     expect(again.existing).to.have.length(DEMO_ORGANISATIONS.length);
     expect(await OrganisationModel.countDocuments({})).to.equal(DEMO_ORGANISATIONS.length);
+    expect(again.users).to.deep.equal([]);
   });
 
   it('seeds an empty database once, and never one that already holds organisations', async () => {

@@ -5,10 +5,11 @@ import { toLatinDigits } from '../../lib/i18n/format.js';
 import { formToken } from '../../middleware/csrf.js';
 import { regenerate } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
-import { confirmEnrolment, startEnrolment, verifySecondFactor } from '../../services/mfa.js';
+import { confirmEnrolment, pendingEnrolment, startEnrolment, verifySecondFactor } from '../../services/mfa.js';
 import { form, parse, renderInvalid } from '../forms.js';
 
 const codeForm = form({ code: z.string().trim().min(1).max(40), next: z.string().max(300).optional() });
+const startForm = form({ start: z.literal('1') });
 
 /** After the second factor: a fresh session id again (SECURITY.md S2), marked as fully signed in. */
 async function completeSignIn(req: Parameters<RequestHandler>[0]): Promise<void> {
@@ -42,19 +43,25 @@ export function mfaRoutes(limit: RequestHandler): Router {
 
   router.get('/mfa/setup', permit('signed-in'), async (req, res) => {
     if (req.user!.mfaEnrolled) return res.redirect(303, req.mfaDone ? '/account' : '/mfa');
-    const enrolment = await startEnrolment(req.user!.id);
+    const enrolment = await pendingEnrolment(req.user!.id);
     res.render('auth/mfa-setup', { title: req.t('auth:mfaSetup.title'), csrfToken: formToken(req), enrolment });
   });
 
+  // Either the start button (a new key) or the first code that confirms the key.
   router.post('/mfa/setup', permit('signed-in'), limit, async (req, res) => {
     if (req.user!.mfaEnrolled) return res.redirect(303, req.mfaDone ? '/account' : '/mfa');
+    if ((req.body as { start?: unknown } | undefined)?.start === '1') {
+      parse(startForm, req.body);
+      await startEnrolment(req.user!.id);
+      return res.redirect(303, '/mfa/setup');
+    }
     try {
       const input = parse(codeForm, req.body);
       const codes = await confirmEnrolment(req.caller!, toLatinDigits(input.code));
       await completeSignIn(req);
       res.render('auth/recovery-codes', { title: req.t('auth:recovery.title'), codes });
     } catch (err) {
-      const enrolment = await startEnrolment(req.user!.id);
+      const enrolment = await pendingEnrolment(req.user!.id);
       renderInvalid(err, req, res, 'auth/mfa-setup', { title: req.t('auth:mfaSetup.title'), csrfToken: formToken(req), enrolment });
     }
   });
