@@ -1,6 +1,7 @@
 /** `npm run bench -- <name>`: benchmarks print their figures; they assert nothing. */
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   pages: () => import('./pages.js'),
+  auth: () => import('./auth.js'),
 };
 
 const name = process.argv[2] ?? 'pages';

@@ -4,6 +4,7 @@
  */
 import { csrfSync } from 'csrf-sync';
 import type { Request, RequestHandler } from 'express';
+import { ANONYMOUS_LIMIT_MS } from './session.js';
 
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
   getTokenFromState: (req) => req.session?.csrfToken,
@@ -21,8 +22,12 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
 
 export const csrfProtection: RequestHandler = csrfSynchronisedProtection;
 
-/** The token for a form on this page; creates the session's token the first time. */
+/**
+ * The token for a form on this page; creates the session's token the first time. A visitor who is not
+ * signed in gets a session of an hour for it, not the 12 hours of a signed-in one.
+ */
 export function formToken(req: Request): string {
+  if (!req.session.userId) req.session.cookie.maxAge = ANONYMOUS_LIMIT_MS;
   return generateToken(req);
 }
 

@@ -50,7 +50,8 @@ export function errorHandler(fallbackI18n: i18n): ErrorRequestHandler {
       res.end();
       return;
     }
-    const key = PAGES[status]!;
+    // A form whose token no longer matches (it expired, or the session ended): say so, not "no access".
+    const key = (err as { code?: unknown })?.code === 'EBADCSRFTOKEN' ? 'common:errors.formExpired' : PAGES[status]!;
     const t = req.t ?? fallbackI18n.getFixedT(req.language ?? 'en');
     if (status === 503) res.setHeader('Retry-After', '30');
     if (status === 429) res.setHeader('Retry-After', '900');

@@ -24,6 +24,8 @@ declare module 'express-session' {
 
 export const IDLE_LIMIT_MS = 30 * 60_000;
 export const ABSOLUTE_LIMIT_MS = 12 * 3600_000;
+/** A visitor who is not signed in keeps a session only for a form's token: an hour is plenty. */
+export const ANONYMOUS_LIMIT_MS = 60 * 60_000;
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
@@ -54,7 +56,19 @@ class ConnectionStore extends Store {
     return this.inner;
   }
 
-  override get = (sid: string, cb: Callback<SessionData | null>) => this.call(cb, (s) => s.get(sid, cb));
+  /**
+   * Read by id alone, with the expiry checked here: connect-mongo's own read adds an `$or` on
+   * `expires` that the embedded engine cannot serve from the `_id` index, so every request would scan
+   * every session.
+   */
+  override get = (sid: string, cb: Callback<SessionData | null>) => {
+    const collection = mongoose.connection.db?.collection<{ _id: string; expires?: Date; session?: SessionData }>(SESSIONS_COLLECTION);
+    if (!collection) return cb(new Error('database not connected'));
+    collection.findOne({ _id: String(sid) }).then(
+      (doc) => cb(null, doc?.session && (!doc.expires || doc.expires > new Date()) ? doc.session : null),
+      (err: unknown) => cb(err),
+    );
+  };
   override set = (sid: string, data: session.SessionData, cb?: Callback) => this.call(cb, (s) => s.set(sid, data, cb));
   override destroy = (sid: string, cb?: Callback) => this.call(cb, (s) => s.destroy(sid, cb));
   override touch = (sid: string, data: session.SessionData, cb?: Callback) => this.call(cb, (s) => s.touch(sid, data, cb));

@@ -1,5 +1,6 @@
 /** Every model, so that index sync and engine checks see them all. */
 export { AuditEntryModel } from './audit-entry.js';
+export { AuditHeadModel } from './audit-head.js';
 export { AuthTokenModel } from './auth-token.js';
 export { LoginThrottleModel } from './login-throttle.js';
 export { OrganisationModel } from './organisation.js';

@@ -2,7 +2,7 @@
  * The access policy as services use it (ARCHITECTURE.md "Access policy"; SECURITY.md C1, C2). The
  * table and the record filters live in domain/permissions.ts; this adds the audit trail of refusals.
  */
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../domain/errors.js';
 import { can, type Action, type Caller } from '../domain/permissions.js';
 import { audit, type AuditEvent } from './audit.js';
@@ -29,20 +29,3 @@ export function parseId(id: unknown): Types.ObjectId {
   return new Types.ObjectId(id);
 }
 
-/**
- * Marks the operators of a filter built by Haven itself (the access policy's filters, time windows) as
- * trusted. mongoose's sanitizeFilter neutralises every other operator object, so an operator smuggled
- * in through user input never matches anything (SECURITY.md I2).
- */
-export function trusted<T>(filter: T): T {
-  if (Array.isArray(filter)) {
-    filter.forEach(trusted);
-    return filter;
-  }
-  if (filter && typeof filter === 'object' && !(filter instanceof Date) && !(filter instanceof Types.ObjectId)) {
-    const values = Object.values(filter as Record<string, unknown>);
-    values.forEach(trusted);
-    if (Object.keys(filter).some((k) => k.startsWith('$'))) return mongoose.trusted(filter) as T;
-  }
-  return filter;
-}

@@ -8,7 +8,8 @@ import type { AuditAction } from '../domain/audit.js';
 import type { Caller } from '../domain/permissions.js';
 import { AuditEntryModel } from '../models/audit-entry.js';
 import { UserModel } from '../models/user.js';
-import { requireAction, trusted } from './access.js';
+import { requireAction } from './access.js';
+import { trusted } from './trusted.js';
 import { audit } from './audit.js';
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -10,6 +10,8 @@ import type { Caller, Role } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
 import { equalHex, keyedHash } from '../lib/crypto.js';
 import { AuditEntryModel } from '../models/audit-entry.js';
+import { AuditHeadModel } from '../models/audit-head.js';
+import { trusted } from './trusted.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -70,11 +72,22 @@ export function audit(actor: AuditActor, event: AuditEvent): Promise<void> {
   return next;
 }
 
+const CHAIN = 'chain';
+
+function isDuplicate(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
+
+/**
+ * Two steps, each on one document (DATABASE.md): insert the entry after the head, then move the head.
+ * If another process appended first, or a process stopped between the two steps, the insert meets a
+ * duplicate `seq`; the head then catches up with the real end of the log and the append is retried.
+ */
 async function append(actor: AuditActor, event: AuditEvent): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const last = await AuditEntryModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+    const head = (await AuditHeadModel.findById(CHAIN).lean()) ?? { seq: 0, hash: GENESIS };
     const fields: ChainFields = {
-      seq: (last?.seq ?? 0) + 1,
+      seq: head.seq + 1,
       at: clock.now(),
       userId: objectId(actor.userId),
       roles: actor.roles && actor.roles.length > 0 ? [...actor.roles] : undefined,
@@ -85,17 +98,29 @@ async function append(actor: AuditActor, event: AuditEvent): Promise<void> {
       recordId: event.recordId,
       outcome: event.outcome,
       reason: event.reason,
-      prevHash: last?.hash ?? GENESIS,
+      prevHash: head.hash,
     };
+    const hash = chainHash(fields);
     try {
-      await AuditEntryModel.create({ ...fields, hash: chainHash(fields) } as Parameters<typeof AuditEntryModel.create>[0]);
-      return;
+      await AuditEntryModel.create({ ...fields, hash } as Parameters<typeof AuditEntryModel.create>[0]);
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      // Another process appended first: read the new end of the chain and try again.
+      if (!isDuplicate(err)) throw err;
+      const last = await AuditEntryModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+      if (last) await moveHead(last.seq, last.hash);
+      continue;
     }
+    await moveHead(fields.seq, hash);
+    return;
   }
   throw new Error('could not append to the audit log');
+}
+
+async function moveHead(seq: number, hash: string): Promise<void> {
+  const moved = await AuditHeadModel.updateOne({ _id: CHAIN, seq: trusted({ $lt: seq }) }, { $set: { seq, hash } });
+  if (moved.matchedCount > 0 || (await AuditHeadModel.exists({ _id: CHAIN }))) return;
+  await AuditHeadModel.create({ _id: CHAIN, seq, hash }).catch((err: unknown) => {
+    if (!isDuplicate(err)) throw err;
+  });
 }
 
 export interface ChainReport {

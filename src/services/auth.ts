@@ -10,7 +10,7 @@ import { keyedHash } from '../lib/crypto.js';
 import { verifyAgainstNothing, verifyPassword } from '../lib/passwords.js';
 import { LoginThrottleModel } from '../models/login-throttle.js';
 import { UserModel } from '../models/user.js';
-import { trusted } from './access.js';
+import { trusted } from './trusted.js';
 import { audit } from './audit.js';
 import { startEnrolment } from './mfa.js';
 

@@ -10,7 +10,7 @@ import type { Caller } from '../domain/permissions.js';
 import { decrypt, encrypt, keyedHash, randomToken } from '../lib/crypto.js';
 import { newTotpSecret, qrSvg, totpStep, totpUri } from '../lib/totp.js';
 import { UserModel } from '../models/user.js';
-import { trusted } from './access.js';
+import { trusted } from './trusted.js';
 import { audit } from './audit.js';
 
 export const RECOVERY_CODE_COUNT = 10;

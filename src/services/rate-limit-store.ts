@@ -5,7 +5,7 @@
  */
 import { clock } from '../lib/clock.js';
 import { RateLimitHitModel } from '../models/rate-limit-hit.js';
-import { trusted } from './access.js';
+import { trusted } from './trusted.js';
 
 export interface HitCount {
   totalHits: number;

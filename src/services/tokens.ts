@@ -6,7 +6,7 @@ import type { Types } from 'mongoose';
 import { clock } from '../lib/clock.js';
 import { randomToken, sha256 } from '../lib/crypto.js';
 import { AuthTokenModel } from '../models/auth-token.js';
-import { trusted } from './access.js';
+import { trusted } from './trusted.js';
 
 export const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 export type TokenPurpose = 'invite' | 'reset';

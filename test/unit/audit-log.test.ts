@@ -41,6 +41,15 @@ describe('the audit log (SECURITY.md L1, L2)', () => {
     expect(await verifyAuditChain()).to.deep.equal({ ok: true, checked: 20 });
   });
 
+  it('appends after the real end of the log even when the head was left behind (a writer stopped between steps)', async () => {
+    await fill(3);
+    await mongoose.connection.collection('audit_head').updateOne({ _id: 'chain' as never }, { $set: { seq: 1 } });
+    await fill(1);
+    await mongoose.connection.collection('audit_head').deleteMany({});
+    await fill(1);
+    expect(await verifyAuditChain()).to.deep.equal({ ok: true, checked: 5 });
+  });
+
   it('records who, role, organisation, address, action, record and outcome, in UTC, and no field values (L1)', async () => {
     await audit(actor, { action: 'sign_in', outcome: 'failure', reason: 'wrong_credentials', recordType: 'user', recordId: actor.userId });
     const entry = (await AuditEntryModel.findOne({}).lean())!;
