@@ -44,12 +44,10 @@ export const AUDIT_REASONS = [
   'wrong_credentials',
   'locked',
   'ip_limited',
-  'disabled',
   'code_invalid',
   'code_reused',
   'no_permission',
   'out_of_scope',
   'own_roles',
-  'token_invalid',
 ] as const;
 export type AuditReason = (typeof AUDIT_REASONS)[number];

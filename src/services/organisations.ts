@@ -81,10 +81,3 @@ export async function updateOwnOrganisation(caller: Caller, id: string, input: O
   if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
   await audit(caller, { action: 'organisation_update', outcome: 'success', recordType: 'organisation', recordId: current.id });
 }
-
-/** The organisation's name in a language, falling back to English. */
-export async function organisationName(id: string, locale: string): Promise<string> {
-  const org = Types.ObjectId.isValid(id) ? await OrganisationModel.findById(id, { name: 1 }).lean() : null;
-  const names = (org?.name ?? {}) as Record<string, string | undefined>;
-  return names[locale] ?? names.en ?? '';
-}

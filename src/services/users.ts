@@ -27,6 +27,8 @@ export interface UserRow {
   locale: string;
   status: string;
   mfaEnrolled: boolean;
+  /** For optimistic concurrency: an edit names the version it started from (V3). */
+  version: number;
 }
 
 type LeanUser = NonNullable<Awaited<ReturnType<typeof findInScope>>>;
@@ -41,6 +43,7 @@ function row(user: LeanUser): UserRow {
     locale: user.locale,
     status: user.status ?? 'invited',
     mfaEnrolled: Boolean(user.mfa?.secret),
+    version: user.__v ?? 0,
   };
 }
 
@@ -134,10 +137,6 @@ export async function updateUser(caller: Caller, id: string, input: UpdateInput)
   );
   if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
   await audit(caller, { action: before === after ? 'user_update' : 'user_roles_change', outcome: 'success', recordType: 'user', recordId: id });
-}
-
-export async function versionOf(caller: Caller, id: string): Promise<number> {
-  return (await load(caller, id)).__v ?? 0;
 }
 
 export async function setDisabled(caller: Caller, id: string, disabled: boolean): Promise<void> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LOCALES } from '../../domain/locales.js';
 import { ROLES } from '../../domain/permissions.js';
 import { permit } from '../../middleware/permit.js';
-import { getUser, inviteUser, listUsers, resendInvitation, resetMfa, revokeSessions, setDisabled, updateUser, versionOf } from '../../services/users.js';
+import { getUser, inviteUser, listUsers, resendInvitation, resetMfa, revokeSessions, setDisabled, updateUser, type UserRow } from '../../services/users.js';
 import { translatorFor } from '../auth/translator.js';
 import { form, optionalText, parse, renderInvalid, text } from '../forms.js';
 
@@ -29,6 +29,10 @@ function options(req: Request, selected: { roles?: string[]; locale?: string }) 
   };
 }
 
+function editLocals(req: Request, user: UserRow) {
+  return { title: user.name, user, values: user, self: user.id === req.user!.id, ...options(req, user) };
+}
+
 export const adminUserRoutes = Router();
 
 adminUserRoutes.get('/admin/users', permit('admin.users'), async (req, res) => {
@@ -48,27 +52,25 @@ adminUserRoutes.post('/admin/users', permit('admin.users'), async (req, res) => 
     await inviteUser(req.caller!, input, translatorFor(req));
     res.redirect(303, '/admin/users?done=invited');
   } catch (err) {
-    const values = { email: String(body.email ?? '').slice(0, 254), name: String(body.name ?? '').slice(0, 200), team: String(body.team ?? '').slice(0, 60), locale: String(body.locale ?? '') };
+    // What was typed, shown again; anything that is not a plain string (an operator object, a list) is dropped.
+    const typed = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+    const values = { email: typed(body.email, 254), name: typed(body.name, 200), team: typed(body.team, 60), locale: typed(body.locale, 20) };
     renderInvalid(err, req, res, 'admin/users/form', { title: req.t('admin:users.invite'), isNew: true, values, ...options(req, { locale: values.locale }) });
   }
 });
 
 adminUserRoutes.get('/admin/users/:id', permit('admin.users'), async (req, res) => {
-  const user = await getUser(req.caller!, String(req.params.id));
-  const version = await versionOf(req.caller!, String(req.params.id));
-  res.render('admin/users/form', { title: user.name, user, values: { ...user, version }, self: user.id === req.user!.id, ...options(req, user) });
+  res.render('admin/users/form', editLocals(req, await getUser(req.caller!, String(req.params.id))));
 });
 
 adminUserRoutes.post('/admin/users/:id', permit('admin.users'), async (req, res) => {
   // The record's scope is checked before the input, so another organisation's user is 404 whatever was sent.
-  await getUser(req.caller!, String(req.params.id));
+  const user = await getUser(req.caller!, String(req.params.id));
   try {
-    await updateUser(req.caller!, String(req.params.id), parse(updateForm, req.body));
+    await updateUser(req.caller!, user.id, parse(updateForm, req.body));
     res.redirect(303, '/admin/users?done=saved');
   } catch (err) {
-    const user = await getUser(req.caller!, String(req.params.id));
-    const version = await versionOf(req.caller!, String(req.params.id));
-    renderInvalid(err, req, res, 'admin/users/form', { title: user.name, user, values: { ...user, version }, self: user.id === req.user!.id, ...options(req, user) });
+    renderInvalid(err, req, res, 'admin/users/form', editLocals(req, await getUser(req.caller!, user.id)));
   }
 });
 

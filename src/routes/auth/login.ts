@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { TooManyAttempts } from '../../domain/errors.js';
 import { clock } from '../../lib/clock.js';
@@ -10,7 +10,7 @@ import { form, parse, secret } from '../forms.js';
 
 const loginForm = form({ email: z.string().trim().max(254), password: secret.max(1024), next: z.string().max(300).optional() });
 
-function renderLogin(req: Request, res: Parameters<RequestHandler>[1], status: number, locals: Record<string, unknown> = {}) {
+function renderLogin(req: Request, res: Response, status: number, locals: Record<string, unknown> = {}) {
   res.locals.page.section = 'login';
   res.status(status).render('auth/login', {
     title: req.t('auth:login.title'),

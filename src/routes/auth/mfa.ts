@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { clock } from '../../lib/clock.js';
 import { toLatinDigits } from '../../lib/i18n/format.js';
@@ -12,7 +12,7 @@ const codeForm = form({ code: z.string().trim().min(1).max(40), next: z.string()
 const startForm = form({ start: z.literal('1') });
 
 /** After the second factor: a fresh session id again (SECURITY.md S2), marked as fully signed in. */
-async function completeSignIn(req: Parameters<RequestHandler>[0]): Promise<void> {
+async function completeSignIn(req: Request): Promise<void> {
   const { userId, epoch, startedAt } = req.session;
   await regenerate(req);
   Object.assign(req.session, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });

@@ -1,0 +1,815 @@
+/**
+ * Hostile input on every form (SECURITY.md I1-I3, O4), generated with fast-check: operator objects
+ * (`{"$ne": null}`, `email[$regex]=.*`), `__proto__` and `constructor.prototype` keys, repeated keys,
+ * huge and malformed Unicode (lone surrogates, NUL, direction marks, Zalgo, emoji), raw bytes and odd
+ * content types. Every request carries its session's CSRF token, so that the parsing is what answers.
+ * Never a 500, never signed in, nothing polluted, and nothing in the database changed by an operator.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import fc from 'fast-check';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import { LOCALES } from '../../src/domain/locales.js';
+import { ROLES } from '../../src/domain/permissions.js';
+import { AuditEntryModel } from '../../src/models/audit-entry.js';
+import { AuthTokenModel } from '../../src/models/auth-token.js';
+import { OrganisationModel } from '../../src/models/organisation.js';
+import { UserModel } from '../../src/models/user.js';
+import { issueToken } from '../../src/services/tokens.js';
+import { testApp } from '../helpers/app.js';
+import { useDatabase } from '../helpers/db.js';
+import { buildOrganisation, buildUser } from '../helpers/factories.js';
+import { csrfFrom, signIn, signInWithPassword, tokenOf, type Agent } from '../helpers/session.js';
+import { plant } from '../helpers/secrets.js';
+
+// ---------------------------------------------------------------------------------------------------
+// What a generated field holds, and how it goes on the wire.
+
+/** JSON text sent as it is (in a form: sent as that text). Lets a body hold an own `__proto__` key. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+/** Form bytes sent as they are, without percent-encoding (in JSON: sent as that string). */
+class Wire {
+  constructor(readonly text: string) {}
+}
+/** Filled in when the request is sent: the account's current password, or another field's value. */
+class Ref {
+  constructor(readonly name: string) {}
+}
+type Value = string | number | boolean | null | Raw | Wire | Ref | Value[] | { [key: string]: Value };
+type Entry = [key: string, value: Value];
+type Shot = { kind: 'form' | 'json'; entries: Entry[] } | { kind: 'raw'; contentType: string; bytes: Uint8Array };
+
+/** Percent-encoding that also carries lone surrogates (as the WTF-8 bytes a broken client would send). */
+function encode(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += encodeURIComponent(s.slice(i, i + 2));
+      i += 1;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    } else {
+      out += encodeURIComponent(s[i]!);
+    }
+  }
+  return out;
+}
+
+const encodeKey = (key: string) => encode(key).replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%24/g, '$');
+
+/** A value as form fields: arrays as repeated keys (one element as `key[]`), objects as `key[op]`. */
+function pairs(key: string, v: Value, out: [string, string | Wire][]): void {
+  if (v instanceof Wire) out.push([key, v]);
+  else if (v instanceof Raw) out.push([key, v.text]);
+  else if (v instanceof Ref) throw new Error(`unresolved reference ${v.name}`);
+  else if (Array.isArray(v)) {
+    if (v.length === 1) pairs(`${key}[]`, v[0]!, out);
+    else for (const x of v) pairs(key, x, out);
+  } else if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    if (keys.length === 0) out.push([`${key}[]`, '']);
+    for (const k of keys) pairs(`${key}[${k}]`, v[k]!, out);
+  } else out.push([key, v === null ? '' : String(v)]);
+}
+
+function formText(entries: Entry[]): string {
+  const out: [string, string | Wire][] = [];
+  for (const [k, v] of entries) pairs(k, v, out);
+  return out.map(([k, v]) => `${encodeKey(k)}=${v instanceof Wire ? v.text : encode(v)}`).join('&');
+}
+
+/** JSON text, written by hand so that duplicate keys and `__proto__` keys reach the server. */
+function jsonText(v: Value): string {
+  if (v instanceof Raw) return v.text;
+  if (v instanceof Wire) return JSON.stringify(v.text);
+  if (v instanceof Ref) throw new Error(`unresolved reference ${v.name}`);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function resolve(entries: Entry[], refs: Record<string, Value>): Entry[] {
+  const plain = (v: Value): Value => (v instanceof Ref ? (refs[v.name] ?? entries.find(([k, x]) => k === v.name && !(x instanceof Ref))?.[1] ?? null) : v);
+  return entries.map(([k, v]) => [k, plain(v)]);
+}
+
+function describeShot(shot: Shot): string {
+  const entries = shot.kind === 'raw' ? [] : shot.entries.map(([k, v]): Entry => [k, v instanceof Ref ? `‹${v.name}›` : v]);
+  const text =
+    shot.kind === 'raw'
+      ? `${shot.contentType} ${Buffer.from(shot.bytes).toString('latin1')}`
+      : shot.kind === 'json'
+        ? `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`
+        : formText(entries);
+  return text.length > 300 ? `${shot.kind} ${text.slice(0, 300)}… (${text.length} chars)` : `${shot.kind} ${text}`;
+}
+
+/** Sends a generated body with the session's CSRF token: in the body, or in the header for raw bodies. */
+function send(agent: Agent, path: string, token: string, shot: Shot, refs: Record<string, Value> = {}) {
+  if (shot.kind === 'raw') {
+    return agent
+      .post(path)
+      .set('Content-Type', shot.contentType)
+      .set('X-CSRF-Token', token)
+      .serialize((b: unknown) => b as string)
+      .send(Buffer.from(shot.bytes));
+  }
+  const entries: Entry[] = [['_csrf', token], ...resolve(shot.entries, refs)];
+  if (shot.kind === 'json') {
+    return agent
+      .post(path)
+      .set('Content-Type', 'application/json')
+      .send(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`);
+  }
+  return agent.post(path).type('form').send(formText(entries));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The generators.
+
+/** Strings people do not type. */
+const NASTY = [
+  '\uD800',
+  '\uDFFF',
+  'a\uDC00b',
+  '\uDBFF\uD800',
+  '\u0000',
+  'a\u0000b',
+  '\u202Eevil\u202C',
+  '\u200F\u200E\u2066\u2069\u061C',
+  'e\u0301',
+  '\u0301\u0301\u0301',
+  'Z\u0337\u0322\u031B\u0317\u034E\u0344a\u0336\u0355\u0313l\u0338\u0321\u031Bg\u0337o\u0335',
+  '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}',
+  '\u{1F3F3}\uFE0F\u200D\u{1F308}',
+  '\uFEFF',
+  '\uFFFE\uFFFF',
+  '\u{10FFFF}',
+  '\u212A',
+  '\uFB00',
+  '\u0130',
+  '\u00DF',
+  '\u01C5',
+  '\r\n\t\u000B\u000C',
+  '\u2028\u2029\u0085',
+  '\u0E51\u0E52\u0E53\u0E54\u0E55\u0E56',
+  '\u1000\u103B\u102C',
+  '.*',
+  '^',
+  '$ne',
+  '$where',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '{{constructor.constructor}}',
+  '${7*7}',
+  "' OR 1=1 --",
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  'null',
+  'undefined',
+  'NaN',
+  '-0',
+  '1e309',
+  '0x10',
+  '',
+  ' ',
+];
+
+const unit = fc.oneof(
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+  fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+  fc.constantFrom('\u0000', '\u202E', '\u200F', '\u0301', '\uFEFF', '\u{1F600}', '\u0E51', '$', '.', '[', ']', '%', '&', '=', '+'),
+);
+
+const zalgo = fc
+  .tuple(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 0x300, max: 0x36f }), { minLength: 1, maxLength: 60 }))
+  .map(([base, marks]) => [...base].map((ch) => ch + String.fromCharCode(...marks)).join(''));
+
+/** Bytes one character takes on the wire, in the larger of the two encodings. */
+const wireCost = (c: string) => Math.max(encode(c).length, JSON.stringify(c).length - 2);
+
+/** Up to ~90 kB on the wire, under the 100 kB body limit; and now and then over it (413). */
+const huge = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom('a', ' ', '\u00E9', 'e\u0301', '\u0301', '\u{1F9D1}\u200D\u{1F91D}\u200D\u{1F9D1}', '\u0E01', '\uD800', '\u0000', '\u202E'), fc.integer({ min: 2_000, max: 90_000 }))
+      .map(([c, bytes]) => c.repeat(Math.max(1, Math.floor(bytes / wireCost(c))))),
+    weight: 6,
+  },
+  { arbitrary: fc.constant('x'.repeat(110_000)), weight: 1 },
+);
+
+const hostileString: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.constantFrom(...NASTY), weight: 4 },
+  { arbitrary: fc.string({ unit, maxLength: 40 }), weight: 4 },
+  { arbitrary: zalgo, weight: 1 },
+  { arbitrary: huge, weight: 1 },
+);
+
+const OPERATORS = ['$ne', '$eq', '$gt', '$gte', '$lt', '$regex', '$options', '$where', '$in', '$nin', '$exists', '$expr', '$or', '$not', '$elemMatch', '$type', '$size'];
+
+const leaf: fc.Arbitrary<Value> = fc.oneof(hostileString, fc.constantFrom<Value>(null, true, false, 0, 1, -1, '', '.*', '^', 'ADMIN', ' admin', 'admin\u0000', '\uFF41\uFF44\uFF4D\uFF49\uFF4E'));
+
+const operator: fc.Arbitrary<Value> = fc.oneof(
+  fc.tuple(fc.constantFrom(...OPERATORS), leaf).map(([op, v]): Value => ({ [op]: v })),
+  fc.constantFrom<Value>({ $ne: null }, { $gt: '' }, { $regex: '.*' }, { $regex: '^', $options: 'i' }, { $where: 'return true' }, { $exists: true }, { $in: [...ROLES] }, { $nin: [] }, { $expr: { $eq: [1, 1] } }, { $or: [{}, { a: 1 }] }),
+);
+
+/** JSON that pollutes a naive merge, and values JSON.parse turns into odd numbers or strings. */
+const RAW_JSON = [
+  '{"__proto__":{"polluted":"yes"}}',
+  '{"constructor":{"prototype":{"polluted":"yes"}}}',
+  '{"__proto__":{"__proto__":{"polluted":"yes"}}}',
+  '[{"__proto__":{"polluted":"yes"}}]',
+  '{"$ne":null,"__proto__":{"polluted":"yes"}}',
+  '{"toString":null,"valueOf":null}',
+  '{"length":1e9}',
+  '"\\ud800"',
+  '"\\udfff\\ud800"',
+  '"a\\u0000b"',
+  '1e309',
+  '-0',
+  '12345678901234567890123',
+];
+
+const deep = fc.oneof(
+  fc.integer({ min: 2, max: 4_000 }).map((n) => new Raw(`${'['.repeat(n)}{"__proto__":{"polluted":"deep"}}${']'.repeat(n)}`)),
+  fc.integer({ min: 2, max: 2_000 }).map((n) => new Raw(`${'{"a":'.repeat(n)}{"__proto__":{"polluted":"deep"}}${'}'.repeat(n)}`)),
+);
+
+/** Malformed percent-encoding (sent unencoded in a form). */
+const malformed = fc.constantFrom('%', '%%', '%G0', '%E0%A4', '%ED%A0%80', '%C0%AE', '%FF%FE', '%00', '%2', '%u0041', '+%2B+', '%F4%90%80%80').map((t) => new Wire(t));
+
+/** Any hostile field value. */
+const value: fc.Arbitrary<Value> = fc.oneof(
+  { arbitrary: hostileString, weight: 5 },
+  { arbitrary: operator, weight: 3 },
+  { arbitrary: fc.array(leaf, { maxLength: 4 }), weight: 1 },
+  { arbitrary: fc.constantFrom(...RAW_JSON).map((t) => new Raw(t)), weight: 1 },
+  { arbitrary: deep, weight: 1 },
+  { arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => v as Value), weight: 1 },
+  { arbitrary: malformed, weight: 1 },
+);
+
+const KEYS = ['__proto__', '__proto__[polluted]', 'constructor', 'constructor[prototype][polluted]', 'prototype', 'prototype[polluted]', '$where', '$ne', 'toString', 'hasOwnProperty', 'valueOf', '_csrf[$ne]', '', ' ', 'polluted'];
+const SUFFIXES = ['[$ne]', '[$regex]', '[$gt]', '[$where]', '[$in][]', '[$exists]', '[]', '[0]', '[__proto__][polluted]', '[constructor][prototype][polluted]', '.$ne', '.__proto__.polluted'];
+
+function hostileKey(fields: string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constantFrom(...fields),
+    fc.constantFrom(...KEYS),
+    fc.tuple(fc.constantFrom(...fields), fc.constantFrom(...SUFFIXES)).map(([f, s]) => f + s),
+    fc.string({ unit, maxLength: 12 }),
+  );
+}
+
+const RAW_TYPES = [
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=iso-8859-1',
+  'application/x-www-form-urlencoded; charset=utf-7',
+  'application/json',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+];
+const RAW_BODIES = [
+  Buffer.from('{"email":{"$ne":null}'),
+  Buffer.from('{"__proto__":{"polluted":"raw"}}'),
+  Buffer.from('[{"$ne":null}]'),
+  Buffer.from(' null '),
+  Buffer.from('"just a string"'),
+  Buffer.from('123'),
+  Buffer.from('{"a":1,"a":{"$gt":""}}'),
+  Buffer.from('\uFEFF{"email":"x"}'),
+  Buffer.from('email[$regex]=.*&password[$ne]=x&__proto__[polluted]=1'),
+  Buffer.from('email=%&password=%ED%A0%80'),
+  Buffer.from([0xff, 0xfe, 0x00, 0x3d, 0xc0, 0xaf, 0x26, 0x3d, 0xed, 0xa0, 0x80]),
+  Buffer.from('&&&===&&&'),
+];
+const rawShot: fc.Arbitrary<Shot> = fc.record({
+  kind: fc.constant('raw' as const),
+  contentType: fc.constantFrom(...RAW_TYPES),
+  bytes: fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.constantFrom(...RAW_BODIES).map((b) => new Uint8Array(b))),
+});
+
+type Fields = Record<string, fc.Arbitrary<Value>>;
+
+/** Bodies for a form: its fields (some always there, some now and then), plus hostile extra keys. */
+function shots(required: Fields, optional: Fields = {}): fc.Arbitrary<Shot> {
+  const names = [...Object.keys(required), ...Object.keys(optional)];
+  const fieldArbs: fc.Arbitrary<Entry | undefined>[] = [
+    ...Object.entries(required).map(([k, a]) => a.map((v): Entry | undefined => [k, v])),
+    ...Object.entries(optional).map(([k, a]) => fc.option(a.map((v): Entry => [k, v]), { nil: undefined, freq: 4 })),
+  ];
+  const structured: fc.Arbitrary<Shot> = fc
+    .record({
+      kind: fc.constantFrom('form' as const, 'json' as const),
+      fields: fc.tuple(...fieldArbs),
+      extra: fc.array(fc.tuple(hostileKey(names), value), { maxLength: 4 }),
+      extraFirst: fc.boolean(),
+    })
+    .map(({ kind, fields, extra, extraFirst }) => {
+      const own = fields.filter((e): e is Entry => e !== undefined);
+      return { kind, entries: extraFirst ? [...extra, ...own] : [...own, ...extra] };
+    });
+  return fc.oneof({ arbitrary: structured, weight: 6 }, { arbitrary: rawShot, weight: 1 });
+}
+
+/** A query string from the same kind of fields (forms' rendering: objects as `key[op]`). */
+function queries(fields: Fields): fc.Arbitrary<Entry[]> {
+  const names = Object.keys(fields);
+  return fc
+    .tuple(
+      fc.tuple(...Object.entries(fields).map(([k, a]) => fc.option(a.map((v): Entry => [k, v]), { nil: undefined, freq: 3 }))),
+      fc.array(fc.tuple(hostileKey(names), value), { maxLength: 3 }),
+    )
+    .map(([own, extra]) => [...own.filter((e): e is Entry => e !== undefined), ...extra]);
+}
+
+/**
+ * A real value wrapped so that it is no longer a plain string: must never match anything. In a form,
+ * `[real, {$ne: null}]` becomes `key=real&key[$ne]=`, which only a strict schema refuses: not for queries.
+ */
+function wrapped(real: string, options: { strict: boolean } = { strict: true }): fc.Arbitrary<Value> {
+  const mixed: Value[] = options.strict ? [[real, { $ne: null }]] : [];
+  return fc.constantFrom<Value>({ $eq: real }, [real, real], [real], { $in: [real] }, { $regex: `^${real.slice(0, 4)}` }, { $ne: null }, { $gt: '' }, { $regex: '.*' }, { $where: 'true' }, ...mixed);
+}
+
+const returnTo = fc.oneof(value, fc.constantFrom<Value>('//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/\u202E/evil', '/account'));
+
+const locale = fc.oneof(value, fc.constantFrom<Value>({ $ne: null }, ['en', 'fr'], { $in: [...LOCALES] }, 'EN', 'en ', ' en', 'en\u0000', 'e\u0301n', 'zz', 'en-US', '__proto__', 'constructor', 'toString'));
+
+const roles = fc.oneof(
+  value,
+  fc.constantFrom<Value>({ $in: ['admin', 'auditor'] }, ['admin', { $ne: null }], 'admin,auditor', 'ADMIN', ' admin', 'admin\u0000', '\uFF41\uFF44\uFF4D\uFF49\uFF4E', ['auditor ', 'x'], { 0: 'admin' }, Array(ROLES.length + 1).fill('auditor'), ['__proto__'], ['constructor'], ['toString'], { $gt: '' }),
+);
+
+const version = fc.oneof(value, fc.constantFrom<Value>('-1', '1e10', '0.5', 'Infinity', 'NaN', { $gte: 0 }, ['0', '0'], { $ne: -1 }, -1, 1e10, true));
+
+const hostileIds = ['ffffffffffffffffffffffff', '__proto__', 'constructor', 'prototype', 'toString', '%24ne', '%00', '%ED%A0%80', '%', '..%2F..%2F', 'x'.repeat(300), '1', '%7B%22%24ne%22%3Anull%7D', '%5B%5D'];
+
+// ---------------------------------------------------------------------------------------------------
+// What every answer must satisfy.
+
+const GENERIC = [400, 413, 415, 431];
+
+function expectAnswer(res: request.Response, allowed: number[], what: string): void {
+  expect(res.status, `${what} answered ${res.status}`).to.be.below(500);
+  expect([...allowed, ...GENERIC], `${what} answered ${res.status}`).to.include(res.status);
+}
+
+const PROTOTYPES = { Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, String: String.prototype } as const;
+const ORIGINAL_KEYS = Object.fromEntries(Object.entries(PROTOTYPES).map(([name, proto]) => [name, Reflect.ownKeys(proto).map(String).sort()]));
+
+function expectNothingPolluted(): void {
+  expect(({} as Record<string, unknown>).polluted, '({}).polluted').to.equal(undefined);
+  expect(Object.create(null) as object).to.not.have.property('polluted');
+  for (const [name, proto] of Object.entries(PROTOTYPES)) {
+    expect(Reflect.ownKeys(proto).map(String).sort(), `${name}.prototype keys`).to.deep.equal(ORIGINAL_KEYS[name]);
+  }
+}
+
+/** No document anywhere got a `polluted` field (read through the driver, without sanitizeFilter). */
+async function expectNoPollutedDocuments(): Promise<void> {
+  for (const model of [UserModel, OrganisationModel, AuthTokenModel]) {
+    expect(await model.collection.countDocuments({ polluted: { $exists: true } }), model.modelName).to.equal(0);
+  }
+}
+
+async function expectAnonymous(agent: Agent, what: string): Promise<void> {
+  const res = await agent.get('/account');
+  expect(res.status, `${what}: GET /account`).to.equal(303);
+  expect(res.headers.location, `${what}: GET /account`).to.match(/^\/login/);
+}
+
+function tryDecode(s: string): string {
+  const plus = s.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
+}
+
+/** The text the server gets for a field (after NFC), or undefined when it gets no single string. */
+function serverText(v: Value | undefined, kind: Shot['kind']): string | undefined {
+  if (v === undefined || v instanceof Ref || Array.isArray(v)) return undefined;
+  let text: unknown;
+  if (kind === 'form') {
+    if (v instanceof Wire) text = tryDecode(v.text);
+    else if (v instanceof Raw) text = tryDecode(encode(v.text));
+    else if (v !== null && typeof v === 'object') return undefined;
+    else text = tryDecode(encode(v === null ? '' : String(v)));
+  } else if (kind === 'json') {
+    text = v instanceof Wire ? v.text : v instanceof Raw ? (JSON.parse(v.text) as unknown) : v;
+  }
+  return typeof text === 'string' ? text.normalize('NFC') : undefined;
+}
+
+/** What the server took as a field: the last entry of that name (JSON keeps the last duplicate). */
+function sentText(shot: Shot, field: string, refs: Record<string, Value>): string | undefined {
+  if (shot.kind === 'raw') return undefined;
+  return serverText(resolve(shot.entries, refs).filter(([k]) => k === field).at(-1)?.[1], shot.kind);
+}
+
+/** An accepted password is a secret now: planted for the log scan when it is distinctive enough. */
+function plantIfDistinctive(password: string): void {
+  if (password.length >= 12 && new Set(password).size >= 4) plant(password);
+}
+
+async function usersSnapshot() {
+  const users = await UserModel.find({}).sort({ email: 1 }).lean();
+  return users.map((u) => ({ id: String(u._id), email: u.email, name: u.name, roles: [...u.roles], team: u.team, locale: u.locale, status: u.status, v: u.__v, hash: u.passwordHash }));
+}
+
+async function organisationsSnapshot() {
+  const orgs = await OrganisationModel.find({}).sort({ code: 1 }).lean();
+  return orgs.map((o) => ({ id: String(o._id), code: o.code, kind: o.kind, country: o.country, name: JSON.stringify(o.name), services: [...(o.services ?? [])], preferredLocale: o.preferredLocale, v: o.__v }));
+}
+
+/** Runs per form: enough to meet every kind of value a few times, within the suite's time budget. */
+const RUNS = 20;
+const FEW_RUNS = 12;
+
+describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
+  // Room for fast-check to shrink a failure on a busy machine; a passing run takes well under that.
+  this.timeout(60_000);
+  useDatabase('hostile');
+
+  let app: Express;
+  before(async () => {
+    app = await testApp({ ipLimit: { limit: 100_000, windowMs: 60_000 } });
+  });
+
+  afterEach(() => expectNothingPolluted());
+
+  it('the sign-in form answers 401 or 429 to anything hostile and never signs anyone in', async () => {
+    const caseworker = await buildUser({ roles: ['caseworker'] });
+    // No second factor for an account without roles: an injection that worked would give a full session.
+    const bare = await buildUser({ roles: [] });
+    // The check can see a sign-in: the plain form with the right address and password gives a session.
+    const control = request.agent(app);
+    const controlToken = csrfFrom((await control.get('/login')).text);
+    const signedIn = await control.post('/login').type('form').send({ _csrf: controlToken, email: bare.email, password: bare.password });
+    expect(signedIn.status).to.equal(303);
+    expect((await control.get('/account')).status).to.equal(200);
+    const signIns = await AuditEntryModel.countDocuments({ action: 'sign_in', outcome: 'success' });
+    const before = await usersSnapshot();
+    const email = fc.oneof(fc.constantFrom(caseworker.email, bare.email).chain(wrapped), value);
+    const password = fc.oneof(fc.constantFrom<Value>(caseworker.password, [caseworker.password, caseworker.password], { $ne: null }, { $gt: '' }), value);
+    await fc.assert(
+      fc.asyncProperty(shots({ email, password }, { next: returnTo }), async (shot) => {
+        const agent = request.agent(app);
+        const token = csrfFrom((await agent.get('/login')).text);
+        const res = await send(agent, '/login', token, shot);
+        const what = `POST /login ${describeShot(shot)}`;
+        expectAnswer(res, [401, 429], what);
+        await expectAnonymous(agent, what);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await AuditEntryModel.countDocuments({ action: 'sign_in', outcome: 'success' })).to.equal(signIns);
+    expect(await usersSnapshot()).to.deep.equal(before);
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the reset request shows the same page for anything hostile and mails no link', async () => {
+    const user = await buildUser({ roles: ['caseworker'] });
+    const email = fc.oneof(wrapped(user.email), value);
+    await fc.assert(
+      fc.asyncProperty(shots({ email }), async (shot) => {
+        const agent = request.agent(app);
+        const token = csrfFrom((await agent.get('/reset')).text);
+        const res = await send(agent, '/reset', token, shot);
+        const what = `POST /reset ${describeShot(shot)}`;
+        expectAnswer(res, [200], what);
+        await expectAnonymous(agent, what);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await AuthTokenModel.countDocuments({})).to.equal(0);
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the reset and invitation links never open, nor set a password, with a hostile token while live tokens exist', async () => {
+    const active = await buildUser({ roles: ['caseworker'] });
+    const invited = await buildUser({ roles: ['caseworker'], status: 'invited' });
+    const tokens = {
+      reset: plant(await issueToken(new Types.ObjectId(active.id), 'reset')),
+      invite: plant(await issueToken(new Types.ObjectId(invited.id), 'invite')),
+    };
+    const before = await usersSnapshot();
+    const good = plant('Lanterns drift above the harbour at dusk');
+    const password = fc.oneof(fc.constant<Value>(good), value);
+    const form = (kind: 'reset' | 'invite') =>
+      shots({ token: fc.oneof(wrapped(tokens[kind]), value), password, confirm: fc.oneof(fc.constant<Value>(new Ref('password')), password) });
+    const paths = { reset: '/reset/password', invite: '/invite' } as const;
+
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('reset' as const, 'invite' as const), queries({ token: fc.oneof(wrapped(tokens.reset, { strict: false }), wrapped(tokens.invite, { strict: false }), value), lng: locale }), async (kind, query) => {
+        const res = await request(app).get(`${paths[kind]}?${formText(query)}`);
+        expectAnswer(res, [404], `GET ${paths[kind]}?${formText(query).slice(0, 300)}`);
+      }),
+      { numRuns: RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('reset' as const, 'invite' as const).chain((k) => form(k).map((shot) => [k, shot] as const)), async ([kind, shot]) => {
+        const agent = request.agent(app);
+        const token = csrfFrom((await agent.get(kind === 'reset' ? '/reset' : '/login')).text);
+        const res = await send(agent, paths[kind], token, shot);
+        const what = `POST ${paths[kind]} ${describeShot(shot)}`;
+        expectAnswer(res, [404, 422], what);
+        await expectAnonymous(agent, what);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await usersSnapshot(), 'no password set, no invitation accepted').to.deep.equal(before);
+    expect(await AuthTokenModel.countDocuments({ usedAt: null }), 'both tokens still unused').to.equal(2);
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('a live reset token with a hostile password either sets that very string or shows the form again', async () => {
+    const user = await buildUser({ roles: ['caseworker'] });
+    const password = fc.oneof(value, fc.string({ unit: 'grapheme', minLength: 12, maxLength: 40 }));
+    await fc.assert(
+      fc.asyncProperty(shots({ token: fc.constant<Value>(new Ref('token')), password, confirm: fc.oneof(fc.constant<Value>(new Ref('password')), password) }), async (shot) => {
+        const live = plant(await issueToken(new Types.ObjectId(user.id), 'reset'));
+        const agent = request.agent(app);
+        const token = csrfFrom((await agent.get(`/reset/password?token=${live}`)).text);
+        const res = await send(agent, '/reset/password', token, shot, { token: live });
+        const what = `POST /reset/password ${describeShot(shot)}`;
+        expectAnswer(res, [303, 404, 422], what);
+        if (res.status === 303) {
+          const chosen = sentText(shot, 'password', { token: live });
+          expect(chosen, `${what}: only a single text becomes a password`).to.be.a('string');
+          plantIfDistinctive(chosen!);
+        }
+        await expectAnonymous(agent, what);
+      }),
+      { numRuns: RUNS },
+    );
+    const after = await UserModel.findById(user.id).lean();
+    expect(after!.roles).to.deep.equal(['caseworker']);
+    expect(after!.status).to.equal('active');
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the second-factor form refuses any hostile code and the session stays half signed in', async () => {
+    const user = await buildUser({ roles: ['caseworker'] });
+    const { agent, res: signedIn } = await signInWithPassword(app, user);
+    expect(signedIn.headers.location).to.match(/^\/mfa/);
+    const before = await UserModel.findById(user.id).lean();
+    const code = fc.oneof(value, fc.constantFrom<Value>({ $ne: null }, ['000000', '111111'], { $regex: '.*' }, '0'.repeat(7), '\u0E51'.repeat(7), ' ', { $gt: '' }));
+    await fc.assert(
+      fc.asyncProperty(shots({ code }, { next: returnTo }), async (shot) => {
+        const token = csrfFrom((await agent.get('/mfa')).text);
+        const res = await send(agent, '/mfa', token, shot);
+        const what = `POST /mfa ${describeShot(shot)}`;
+        expectAnswer(res, [401, 422], what);
+        const account = await agent.get('/account');
+        expect(account.status, what).to.equal(303);
+        expect(account.headers.location, what).to.equal('/mfa');
+      }),
+      { numRuns: RUNS },
+    );
+    const after = await UserModel.findById(user.id).lean();
+    expect(after!.mfa?.lastStep).to.equal(before!.mfa?.lastStep);
+    expect(after!.mfa?.recoveryCodes).to.deep.equal(before!.mfa?.recoveryCodes);
+    expect(await AuditEntryModel.collection.countDocuments({ action: { $in: ['mfa_verify', 'mfa_recovery_used'] }, outcome: 'success' })).to.equal(0);
+    expectNothingPolluted();
+  });
+
+  it('second-factor enrolment refuses any hostile code and enrols nothing', async () => {
+    const user = await buildUser({ roles: ['caseworker'], mfa: false });
+    const { agent, res: signedIn } = await signInWithPassword(app, user);
+    expect(signedIn.headers.location).to.equal('/mfa/setup');
+    const code = fc.oneof(value, fc.constantFrom<Value>({ $ne: null }, ['000000', '111111'], '\u0E51'.repeat(7), { $exists: true }));
+    await fc.assert(
+      fc.asyncProperty(shots({ code }, { next: returnTo }), async (shot) => {
+        const token = csrfFrom((await agent.get('/mfa/setup')).text);
+        const res = await send(agent, '/mfa/setup', token, shot);
+        const what = `POST /mfa/setup ${describeShot(shot)}`;
+        expectAnswer(res, [422], what);
+        const account = await agent.get('/account');
+        expect(account.status, what).to.equal(303);
+        expect(account.headers.location, what).to.equal('/mfa/setup');
+      }),
+      { numRuns: RUNS },
+    );
+    const after = await UserModel.findById(user.id).lean();
+    expect(after!.mfa?.secret).to.equal(undefined);
+    expect(await AuditEntryModel.countDocuments({ action: 'mfa_enrol', outcome: 'success' })).to.equal(0);
+    expectNothingPolluted();
+  });
+
+  it('a signed-in user’s own forms (preferences, language, password) take only what they should', async () => {
+    const user = await buildUser({ roles: ['caseworker'] });
+    const agent = await signIn(app, user);
+    const others = await buildUser({ roles: ['caseworker'] });
+    const count = await UserModel.countDocuments({});
+    const check = async (what: string) => {
+      const me = await UserModel.findById(user.id).lean();
+      expect(me!.roles, what).to.deep.equal(['caseworker']);
+      expect(LOCALES as readonly string[], what).to.include(me!.locale);
+      expect(['default', 'gregory', undefined, null], what).to.include(me!.calendar);
+      expect(await UserModel.countDocuments({}), what).to.equal(count);
+      const other = await UserModel.findById(others.id).lean();
+      expect([other!.locale, other!.calendar ?? 'default', other!.__v], what).to.deep.equal(['en', 'default', 0]);
+    };
+
+    await fc.assert(
+      fc.asyncProperty(shots({ locale, calendar: fc.oneof(value, fc.constantFrom<Value>('GREGORY', 'gregorian', { $ne: null }, ['default', 'gregory'])) }), async (shot) => {
+        const res = await send(agent, '/account/preferences', await tokenOf(agent), shot);
+        const what = `POST /account/preferences ${describeShot(shot)}`;
+        expectAnswer(res, [303, 422], what);
+        await check(what);
+      }),
+      { numRuns: FEW_RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(shots({ locale }, { returnTo }), async (shot) => {
+        const res = await send(agent, '/account/language', await tokenOf(agent), shot);
+        const what = `POST /account/language ${describeShot(shot)}`;
+        expectAnswer(res, [303, 422], what);
+        if (res.status === 303) expect(res.headers.location, `${what}: a local path only`).to.match(/^\/(?![/\\])/);
+        await check(what);
+      }),
+      { numRuns: FEW_RUNS },
+    );
+
+    let current: string = user.password;
+    const next = fc.oneof(value, fc.string({ unit: 'grapheme', minLength: 12, maxLength: 40 }));
+    await fc.assert(
+      fc.asyncProperty(shots({ current: fc.oneof(fc.constant<Value>(new Ref('current')), value), next, confirm: fc.oneof(fc.constant<Value>(new Ref('next')), next) }), async (shot) => {
+        const res = await send(agent, '/account/password', await tokenOf(agent), shot, { current });
+        const what = `POST /account/password ${describeShot(shot)}`;
+        expectAnswer(res, [303, 422], what);
+        if (res.status === 303) {
+          const chosen = sentText(shot, 'next', { current });
+          expect(chosen, `${what}: only a single text becomes a password`).to.be.a('string');
+          current = chosen!;
+          plantIfDistinctive(current);
+        }
+        expect((await agent.get('/account')).status, `${what}: still signed in`).to.equal(200);
+        await check(what);
+      }),
+      { numRuns: RUNS },
+    );
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  /** An admin with a colleague in the same organisation and a stranger in another. */
+  async function adminScene() {
+    const admin = await buildUser({ roles: ['admin'] });
+    const colleague = await buildUser({ roles: ['caseworker'], organisationId: admin.organisationId });
+    const stranger = await buildUser({ roles: ['caseworker'] });
+    return { admin, colleague, stranger, agent: await signIn(app, admin), before: await usersSnapshot() };
+  }
+
+  it('the invitation form creates no user, whatever operator or key is sent', async () => {
+    const { admin, colleague, agent, before } = await adminScene();
+    const email = fc.oneof(value, wrapped(colleague.email), fc.constantFrom<Value>(colleague.email.toUpperCase(), ` ${colleague.email} `, `${colleague.email}\u0000`, 'a@b', '@test.haven.example'));
+    // The issue's own example first: an operator object where the address goes, in JSON.
+    const example: Shot = { kind: 'json', entries: [['email', { $ne: null }], ['name', 'Someone (fictional)'], ['roles', 'caseworker'], ['locale', 'en']] };
+    await fc.assert(
+      fc.asyncProperty(shots({ email, roles }, { name: value, team: value, locale }), async (shot) => {
+        const res = await send(agent, '/admin/users', await tokenOf(agent, '/admin/users/new'), shot);
+        const what = `POST /admin/users ${describeShot(shot)}`;
+        expectAnswer(res, [422], what);
+        expect(await usersSnapshot(), what).to.deep.equal(before);
+      }),
+      { numRuns: RUNS, examples: [[example]] },
+    );
+    expect((await UserModel.findById(admin.id).lean())!.roles).to.deep.equal(['admin']);
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the user edit form changes no user and no role, the admin’s own included, whatever operator or key is sent', async () => {
+    const { admin, colleague, stranger, agent, before } = await adminScene();
+    const target = fc.oneof({ arbitrary: fc.constantFrom(admin.id, colleague.id, stranger.id, admin.organisationId), weight: 3 }, { arbitrary: fc.constantFrom(...hostileIds), weight: 1 });
+    await fc.assert(
+      fc.asyncProperty(target, shots({ roles, locale }, { name: value, team: value, version }), async (id, shot) => {
+        const res = await send(agent, `/admin/users/${id}`, await tokenOf(agent, '/admin/users/new'), shot);
+        const what = `POST /admin/users/${id.slice(0, 40)} ${describeShot(shot)}`;
+        expectAnswer(res, [404, 422], what);
+        expect(await usersSnapshot(), what).to.deep.equal(before);
+      }),
+      { numRuns: RUNS },
+    );
+    expect((await UserModel.findById(admin.id).lean())!.roles).to.deep.equal(['admin']);
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the organisation forms create and change nothing, whatever operator or key is sent', async () => {
+    const admin = await buildUser({ roles: ['admin'] });
+    const other = await buildOrganisation();
+    const agent = await signIn(app, admin);
+    const own = await OrganisationModel.findById(admin.organisationId).lean();
+    const before = await organisationsSnapshot();
+    const names = Object.fromEntries(['name_en', 'name_th', 'name_my', 'name_zz', 'name___proto__'].map((k) => [k, value]));
+    const country = fc.oneof(value, fc.constantFrom<Value>({ $ne: null }, ['PH', 'TH'], 'PHL', 'P1', '\u00DF'));
+    const code = fc.oneof(value, fc.constantFrom<Value>(own!.code, { $ne: null }, [own!.code, own!.code], { $regex: '.*' }));
+
+    await fc.assert(
+      fc.asyncProperty(shots({ code, preferredLocale: locale }, { country, services: value, ...names }), async (shot) => {
+        const res = await send(agent, '/admin/organisations', await tokenOf(agent, '/admin/organisations/new'), shot);
+        const what = `POST /admin/organisations ${describeShot(shot)}`;
+        expectAnswer(res, [422], what);
+        expect(await organisationsSnapshot(), what).to.deep.equal(before);
+      }),
+      { numRuns: RUNS },
+    );
+    const target = fc.oneof({ arbitrary: fc.constantFrom(admin.organisationId, other.id, admin.id), weight: 3 }, { arbitrary: fc.constantFrom(...hostileIds), weight: 1 });
+    await fc.assert(
+      fc.asyncProperty(target, shots({ preferredLocale: locale }, { country, services: value, version, ...names }), async (id, shot) => {
+        const res = await send(agent, `/admin/organisations/${id}`, await tokenOf(agent, '/admin/organisations/new'), shot);
+        const what = `POST /admin/organisations/${id.slice(0, 40)} ${describeShot(shot)}`;
+        expectAnswer(res, [404, 422], what);
+        expect(await organisationsSnapshot(), what).to.deep.equal(before);
+      }),
+      { numRuns: RUNS },
+    );
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('hostile Unicode in free-text fields is stored or refused, and every admin page still renders', async () => {
+    const admin = await buildUser({ roles: ['admin'] });
+    const colleague = await buildUser({ roles: ['caseworker'], organisationId: admin.organisationId });
+    const agent = await signIn(app, admin);
+    const kind = fc.constantFrom('form' as const, 'json' as const);
+
+    await fc.assert(
+      fc.asyncProperty(kind, hostileString, fc.option(hostileString, { nil: undefined }), async (k, name, team) => {
+        const version = (await UserModel.findById(colleague.id).lean())!.__v ?? 0;
+        const entries: Entry[] = [['name', name], ['roles', 'caseworker'], ['locale', 'en'], ['version', String(version)], ...(team === undefined ? [] : [['team', team] as Entry])];
+        const shot: Shot = { kind: k, entries };
+        const res = await send(agent, `/admin/users/${colleague.id}`, await tokenOf(agent, `/admin/users/${colleague.id}`), shot);
+        const what = `POST /admin/users/:id ${describeShot(shot)}`;
+        expectAnswer(res, [303, 422], what);
+        const stored = (await UserModel.findById(colleague.id).lean())!;
+        expect(stored.roles, what).to.deep.equal(['caseworker']);
+        expect(stored.name, `${what}: stored in NFC`).to.equal(stored.name.normalize('NFC'));
+        expect((await agent.get('/admin/users')).status, `${what}: the list`).to.equal(200);
+        expect((await agent.get(`/admin/users/${colleague.id}`)).status, `${what}: the user's page`).to.equal(200);
+      }),
+      { numRuns: FEW_RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(kind, hostileString, hostileString, fc.constantFrom('en', 'th', 'my', 'km'), async (k, name, services, lng) => {
+        const version = (await OrganisationModel.findById(admin.organisationId).lean())!.__v ?? 0;
+        const entries: Entry[] = [['country', 'PH'], ['preferredLocale', 'en'], ['version', String(version)], ['name_en', name], [`name_${lng}`, name], ['services', services]];
+        const shot: Shot = { kind: k, entries };
+        const res = await send(agent, `/admin/organisations/${admin.organisationId}`, await tokenOf(agent, '/admin/organisations/new'), shot);
+        const what = `POST /admin/organisations/:id ${describeShot(shot)}`;
+        expectAnswer(res, [303, 422], what);
+        expect((await agent.get('/admin/organisations')).status, `${what}: the list`).to.equal(200);
+        expect((await agent.get(`/admin/organisations/${admin.organisationId}`)).status, `${what}: the form`).to.equal(200);
+      }),
+      { numRuns: FEW_RUNS },
+    );
+    expect((await UserModel.findById(admin.id).lean())!.roles).to.deep.equal(['admin']);
+    expectNothingPolluted();
+  });
+
+  it('the audit search and breach report answer 200 or 422 to any hostile query', async () => {
+    const auditor = await buildUser({ roles: ['auditor'] });
+    const agent = await signIn(app, auditor);
+    const user = fc.oneof(value, fc.constantFrom<Value>(auditor.email, { $ne: null }, { $regex: '.*' }, '.*', '', [auditor.email, auditor.email]));
+    const when = fc.oneof(value, fc.constantFrom<Value>('2024-01-01', '2024-02-30', '0000-01-01', '9999-12-31T23:59:59', '2024-13-01', '2024-01-01T25:00', '+275760-09-13', '2024-01-01T00:00:00.000Z', '\u0661\u0669\u0667\u0660-01-01', { $gt: '' }));
+    const page = fc.oneof(value, fc.constantFrom<Value>('0', '-1', '1e3', '10001', '0x10', 'Infinity', 'NaN', '1.5', ' 2 ', '9'.repeat(400)));
+    const action = fc.oneof(value, fc.constantFrom<Value>('sign_in', 'SIGN_IN', { $ne: null }, ['sign_in', 'sign_out'], '__proto__', 'toString'));
+    const query = queries({ user, action, record: value, from: when, to: when, page, lng: locale });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/audit', '/audit/report'), query, async (path, q) => {
+        const res = await agent.get(`${path}?${formText(q)}`);
+        const what = `GET ${path}?${formText(q).slice(0, 300)}`;
+        expectAnswer(res, [200, 422], what);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    expect((await agent.get('/audit')).status, 'the auditor is still signed in').to.equal(200);
+    expectNothingPolluted();
+  });
+
+  it('leaves Object.prototype and its relatives exactly as they were', () => {
+    expectNothingPolluted();
+  });
+});
