@@ -65,7 +65,7 @@ describe('compose.yaml', () => {
     expect(app.build).to.exist;
     const env = app.environment!;
     expect(env.MONGODB_URI).to.match(/mongo1:27017,mongo2:27017,mongo3:27017\/haven\?replicaSet=rs0/);
-    for (const secret of ['SESSION_SECRET', 'DATA_KEYS', 'SEARCH_KEY', 'BASE_URL']) {
+    for (const secret of ['SESSION_SECRET', 'DATA_KEYS', 'SEARCH_KEY', 'BASE_URL', 'SMTP_URL', 'MAIL_FROM']) {
       expect(env[secret], secret).to.match(/^\$\{\w+:\?/);
     }
     expect(env.NODE_ENV).to.equal('production');

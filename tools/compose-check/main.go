@@ -17,7 +17,7 @@ func main() {
 		os.Exit(2)
 	}
 	env := map[string]string{}
-	for _, name := range []string{"MONGO_ROOT_PASSWORD", "MONGO_APP_PASSWORD", "BASE_URL", "SESSION_SECRET", "DATA_KEYS", "SEARCH_KEY"} {
+	for _, name := range []string{"MONGO_ROOT_PASSWORD", "MONGO_APP_PASSWORD", "BASE_URL", "SESSION_SECRET", "DATA_KEYS", "SEARCH_KEY", "SMTP_URL", "MAIL_FROM"} {
 		env[name] = "placeholder"
 	}
 	// Without the secrets, loading must fail: none of them may have a default.
