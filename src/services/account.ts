@@ -45,13 +45,25 @@ export function resetUser(token: unknown) {
   return peekToken(token, 'reset');
 }
 
+/** The user a live link belongs to, if their account is in the state the link is for. */
+async function linkHolder(token: unknown, purpose: 'invite' | 'reset') {
+  const pending = await peekToken(token, purpose);
+  const user = pending ? await UserModel.findById(pending).lean() : undefined;
+  if (!user || user.status !== (purpose === 'invite' ? 'invited' : 'active')) throw new Invalid({ token: 'auth:token.invalid' });
+  return user;
+}
+
+/** A new password from a link: the rules first (a refused password keeps the link usable), then the link is spent. */
+async function passwordFromLink(token: unknown, purpose: 'invite' | 'reset', password: string) {
+  const user = await linkHolder(token, purpose);
+  const passwordHash = await acceptablePasswordHash(password, user.email, user.organisationId);
+  if (!(await consumeToken(token, purpose))) throw new Invalid({ token: 'auth:token.invalid' });
+  return { user, passwordHash };
+}
+
 /** Sets the invited user's first password; they then sign in and enrol their second factor. */
 export async function acceptInvitation(token: unknown, password: string, ip: string | undefined): Promise<void> {
-  const pending = await peekToken(token, 'invite');
-  const user = pending ? await UserModel.findById(pending).lean() : undefined;
-  if (!user || user.status !== 'invited') throw new Invalid({ token: 'auth:token.invalid' });
-  const passwordHash = await acceptablePasswordHash(password, user.email, user.organisationId);
-  if (!(await consumeToken(token, 'invite'))) throw new Invalid({ token: 'auth:token.invalid' });
+  const { user, passwordHash } = await passwordFromLink(token, 'invite', password);
   await UserModel.updateOne({ _id: user._id, status: 'invited' }, { $set: { passwordHash, status: 'active' } });
   await audit({ userId: String(user._id), organisationId: String(user.organisationId), ip }, { action: 'invitation_accepted', outcome: 'success', recordType: 'user', recordId: String(user._id) });
 }
@@ -75,11 +87,7 @@ export async function requestReset(rawEmail: string, ip: string | undefined, tra
 
 /** Sets a new password from a reset link; every session ends, and the next sign-in still asks for the code. */
 export async function resetPassword(token: unknown, password: string, ip: string | undefined): Promise<void> {
-  const pending = await peekToken(token, 'reset');
-  const user = pending ? await UserModel.findById(pending).lean() : undefined;
-  if (!user || user.status !== 'active') throw new Invalid({ token: 'auth:token.invalid' });
-  const passwordHash = await acceptablePasswordHash(password, user.email, user.organisationId);
-  if (!(await consumeToken(token, 'reset'))) throw new Invalid({ token: 'auth:token.invalid' });
+  const { user, passwordHash } = await passwordFromLink(token, 'reset', password);
   await endSessions(user._id, { passwordHash, mustChangePassword: false });
   await audit({ userId: String(user._id), organisationId: String(user.organisationId), ip }, { action: 'password_reset', outcome: 'success', recordType: 'user', recordId: String(user._id) });
 }

@@ -23,18 +23,19 @@ describe('stored text on the pages of this issue renders escaped (SECURITY.md O1
     await audit({ userId: victim.id, organisationId: admin.organisationId }, { action: 'case_view', outcome: 'success', recordType: 'case', recordId: PAYLOAD.slice(0, 60) });
     const adminAgent = await signIn(app, admin);
     const auditorAgent = await signIn(app, auditor);
-    const pages = [
-      await adminAgent.get('/'),
-      await adminAgent.get('/admin/users'),
-      await adminAgent.get(`/admin/users/${victim.id}`),
-      await adminAgent.get('/admin/organisations'),
-      await adminAgent.get(`/admin/organisations/${admin.organisationId}`),
-      await auditorAgent.get('/audit'),
+    const pages: [string, typeof adminAgent][] = [
+      ['/', adminAgent],
+      ['/admin/users', adminAgent],
+      [`/admin/users/${victim.id}`, adminAgent],
+      ['/admin/organisations', adminAgent],
+      [`/admin/organisations/${admin.organisationId}`, adminAgent],
+      ['/audit', auditorAgent],
     ];
-    for (const page of pages) {
-      expect(page.status).to.equal(200);
-      expect(page.text, page.req.path).to.not.include('<script>alert').and.not.include('<img src=x');
-      expect(page.text, page.req.path).to.match(/&lt;script&gt;alert\(/);
+    for (const [path, agent] of pages) {
+      const page = await agent.get(path);
+      expect(page.status, path).to.equal(200);
+      expect(page.text, path).to.not.include('<script>alert').and.not.include('<img src=x');
+      expect(page.text, path).to.match(/&lt;script&gt;alert\(/);
     }
   });
 });
