@@ -11,7 +11,7 @@ export type PermitHandler = RequestHandler & { permission: RoutePermission };
 
 /** Where to go back to after signing in: a local path only, never another site. */
 export function returnPath(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) && value.length < 300 ? value : undefined;
+  return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%@+:,]*$/.test(value) && value.length < 300 ? value : undefined;
 }
 
 function toSignIn(req: Request): string {
