@@ -37,8 +37,14 @@ export async function sendMail(mail: Mail): Promise<void> {
     return;
   }
   if (config.isProduction) throw new Error('no SMTP_URL in production');
-  mkdirSync(OUTBOX_DIR, { recursive: true, mode: 0o700 });
+  writeToOutbox(OUTBOX_DIR, mail);
+}
+
+/** Development: one text file per message, readable by the developer only. Returns the file. */
+export function writeToOutbox(dir: string, mail: Mail): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = clock.now().toISOString().replace(/[:.]/g, '-');
-  const file = path.join(OUTBOX_DIR, `${stamp}-${mail.to.replace(/[^A-Za-z0-9@._-]/g, '_')}.txt`);
+  const file = path.join(dir, `${stamp}-${mail.to.replace(/[^A-Za-z0-9@._-]/g, '_')}.txt`);
   writeFileSync(file, `To: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}\n`, { mode: 0o600 });
+  return file;
 }
