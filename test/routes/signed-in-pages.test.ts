@@ -3,42 +3,18 @@
  * files; in all 12 languages each page renders with no missing key; every page carries the O3 headers
  * and no inline script or style.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose, { Types } from 'mongoose';
-import { LOCALES, LOCALE_INFO } from '../../src/domain/locales.js';
+import { LOCALES } from '../../src/domain/locales.js';
 import type { Role } from '../../src/domain/permissions.js';
 import { createI18n } from '../../src/lib/i18n/index.js';
-import { LOCALES_DIR } from '../../src/lib/paths.js';
 import { testApp } from '../helpers/app.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildUser, type TestUser } from '../helpers/factories.js';
-import { readableAttributes, visibleText } from '../helpers/pages.js';
+import { visibleText } from '../helpers/pages.js';
+import { PSEUDO, pseudoResources, untranslated } from '../helpers/pseudo.js';
 import { signIn, signInWithPassword, type Agent } from '../helpers/session.js';
-
-const PSEUDO = 'en-XA';
-type Tree = { [key: string]: string | Tree };
-const mark = (tree: Tree): Tree => Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, typeof v === 'string' ? `⟦${v}⟧` : mark(v)]));
-
-function pseudoResources(): Record<string, Record<string, object>> {
-  const bundles: Record<string, object> = {};
-  for (const file of readdirSync(path.join(LOCALES_DIR, 'en')).filter((f) => !f.startsWith('_'))) {
-    bundles[file.replace('.json', '')] = mark(JSON.parse(readFileSync(path.join(LOCALES_DIR, 'en', file), 'utf8')) as Tree);
-  }
-  return { [PSEUDO]: bundles };
-}
-
-/** Text that is neither translated nor data the test itself put there (names, emails, codes, ids). */
-function untranslated(html: string, data: string[]): string[] {
-  const autonyms = Object.values(LOCALE_INFO).map((l) => l.autonym);
-  return [...visibleText(html), ...readableAttributes(html)]
-    .map((text) => text.replace(/⟦[^⟧]*⟧/g, ''))
-    .map((text) => data.reduce((t, d) => t.split(d).join(''), text))
-    .filter((text) => !autonyms.includes(text.trim()))
-    .filter((text) => /\p{L}/u.test(text));
-}
 
 interface PageCase {
   role: Role;
