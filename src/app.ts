@@ -11,6 +11,7 @@ import { isConnected, ping } from './lib/db/index.js';
 import { createI18n, reviewedLocales } from './lib/i18n/index.js';
 import { bodyParsers, parseQuery } from './middleware/body.js';
 import { csrfLocals, csrfProtection } from './middleware/csrf.js';
+import { uploadParser } from './middleware/upload.js';
 import { currentUser } from './middleware/current-user.js';
 import { databaseGate } from './middleware/database-gate.js';
 import { errorHandler } from './middleware/error-handler.js';
@@ -63,6 +64,7 @@ export async function createApp(options: AppOptions = {}): Promise<Express> {
   app.use(sessions({ secret: config.sessionSecret, secure: config.isProduction }));
   app.use(currentUser);
   app.use(bodyParsers);
+  app.use(uploadParser);
   app.use(csrfProtection);
   app.use(csrfLocals);
   app.use(userLocals({ reviewed }));

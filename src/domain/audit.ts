@@ -27,10 +27,18 @@ export const AUDIT_ACTIONS = [
   'audit_view',
   'audit_report',
   // Case work (later issues).
+  'case_list',
+  'case_search',
   'case_view',
   'case_create',
   'case_update',
+  'case_assign',
+  'case_status',
+  'case_history_view',
   'case_delete',
+  'attachment_upload',
+  'attachment_download',
+  'keys_rotate',
   'export',
   'referral_step',
 ] as const;
@@ -49,5 +57,9 @@ export const AUDIT_REASONS = [
   'no_permission',
   'out_of_scope',
   'own_roles',
+  'field_not_allowed',
+  'stale_version',
+  'transition_refused',
+  'upload_refused',
 ] as const;
 export type AuditReason = (typeof AUDIT_REASONS)[number];

@@ -7,10 +7,13 @@ export type Role = (typeof ROLES)[number];
 
 export const ACTIONS = [
   // Case work (later issues add the routes; the table and the record filter exist from the start).
+  'case.list',
   'case.read',
   'case.create',
   'case.update',
   'case.assign',
+  'case.close',
+  'case.history',
   'case.list-deidentified',
   'careplan.approve',
   'referral.send',
@@ -28,12 +31,12 @@ export type Action = (typeof ACTIONS)[number];
 /** Besides the actions above, a route may be open to everyone, or to anyone signed in. */
 export type RoutePermission = Action | 'public' | 'signed-in' | 'account';
 
-const CASEWORK: Action[] = ['case.read', 'case.create', 'case.update', 'referral.send'];
+const CASEWORK: Action[] = ['case.list', 'case.read', 'case.create', 'case.update', 'referral.send'];
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = Object.freeze({
   caseworker: CASEWORK,
-  supervisor: [...CASEWORK, 'case.assign', 'careplan.approve'],
-  manager: ['case.list-deidentified', 'report.read'],
+  supervisor: [...CASEWORK, 'case.assign', 'case.close', 'case.history', 'careplan.approve'],
+  manager: ['case.list', 'case.list-deidentified', 'report.read'],
   partner: ['referral.respond'],
   admin: ['admin.users', 'admin.organisations'],
   auditor: ['audit.read', 'retention.review'],
@@ -44,7 +47,9 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = Object.fr
  * audit trail of who looked at which case, and the retention review of closed cases.
  */
 const CASE_DATA: ReadonlySet<Action> = new Set<Action>([
+  'case.list',
   'case.read',
+  'case.history',
   'case.list-deidentified',
   'referral.respond',
   'report.read',

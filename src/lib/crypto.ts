@@ -12,19 +12,63 @@ export class DecryptionError extends Error {
   override name = 'DecryptionError';
 }
 
+export interface DataKey {
+  id: string;
+  key: Buffer;
+}
+
+let dataKeys: readonly DataKey[] = config.dataKeys;
+
+/**
+ * Replaces the key ring for this process. Only key rotation's tests use it: a deployment changes its
+ * keys through DATA_KEYS and a restart.
+ */
+export function useDataKeys(keys: readonly DataKey[]): void {
+  if (keys.length === 0) throw new Error('at least one data key is needed');
+  dataKeys = keys;
+}
+
 function keyById(id: string): Buffer {
-  const found = config.dataKeys.find((k) => k.id === id);
+  const found = dataKeys.find((k) => k.id === id);
   if (!found) throw new DecryptionError('unknown key id');
   return found.key;
 }
 
-export function encrypt(plaintext: string): string {
-  const { id, key } = config.dataKeys[config.dataKeys.length - 1]!;
+/** The key that encrypts: the last one configured. */
+export function currentKeyId(): string {
+  return dataKeys[dataKeys.length - 1]!.id;
+}
+
+/** The id of the key a sealed value was written with, or undefined when it is not a sealed value. */
+export function sealedKeyId(sealed: string): string | undefined {
+  const match = /^v1:([A-Za-z0-9_-]{1,32}):/.exec(sealed);
+  return match?.[1];
+}
+
+function seal(id: string, key: Buffer, plaintext: Buffer): { iv: Buffer; tag: Buffer; body: Buffer } {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(`${VERSION}:${id}`));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv, tag: cipher.getAuthTag(), body };
+}
+
+function unseal(id: string, iv: Buffer, tag: Buffer, body: Buffer): Buffer {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keyById(id), iv);
+    decipher.setAAD(Buffer.from(`${VERSION}:${id}`));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]);
+  } catch (err) {
+    if (err instanceof DecryptionError) throw err;
+    throw new DecryptionError('ciphertext failed authentication');
+  }
+}
+
+export function encrypt(plaintext: string): string {
+  const { id, key } = dataKeys[dataKeys.length - 1]!;
+  const { iv, tag, body } = seal(id, key, Buffer.from(plaintext, 'utf8'));
+  return [VERSION, id, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join(':');
 }
 
 export function decrypt(sealed: string): string {
@@ -32,14 +76,20 @@ export function decrypt(sealed: string): string {
   if (version !== VERSION || !id || !iv || !tag || body === undefined || rest.length > 0) {
     throw new DecryptionError('malformed ciphertext');
   }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', keyById(id), Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(`${VERSION}:${id}`));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-  } catch {
-    throw new DecryptionError('ciphertext failed authentication');
-  }
+  return unseal(id, Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'), Buffer.from(body, 'base64url')).toString('utf8');
+}
+
+/** Files: the header (`v1:keyId:iv:tag`) is kept apart from the body, which may be stored in chunks. */
+export function encryptBytes(plaintext: Buffer): { header: string; body: Buffer } {
+  const { id, key } = dataKeys[dataKeys.length - 1]!;
+  const { iv, tag, body } = seal(id, key, plaintext);
+  return { header: [VERSION, id, iv.toString('base64url'), tag.toString('base64url')].join(':'), body };
+}
+
+export function decryptBytes(header: string, body: Buffer): Buffer {
+  const [version, id, iv, tag, ...rest] = header.split(':');
+  if (version !== VERSION || !id || !iv || !tag || rest.length > 0) throw new DecryptionError('malformed ciphertext');
+  return unseal(id, Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'), body);
 }
 
 /** A key of its own for each purpose, derived from SEARCH_KEY, so one hash never doubles as another. */

@@ -21,6 +21,7 @@ export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestH
         complete: req.mfaDone === true,
         admin: can(user.roles, 'admin.users'),
         audit: can(user.roles, 'audit.read'),
+        cases: can(user.roles, 'case.list'),
         returnTo: req.originalUrl.slice(0, 300),
       };
     }

@@ -5,6 +5,11 @@ import { adminOrganisationRoutes } from './admin/organisations.js';
 import { adminUserRoutes } from './admin/users.js';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
+import { caseAttachmentRoutes } from './cases/attachments.js';
+import { caseEditRoutes } from './cases/edit.js';
+import { caseFamilyRoutes } from './cases/family.js';
+import { caseRoutes } from './cases/index.js';
+import { caseNoteRoutes } from './cases/notes.js';
 import { homeRoutes } from './home/index.js';
 
 export function pageRoutes(options: { limit: RequestHandler }): Router {
@@ -15,6 +20,11 @@ export function pageRoutes(options: { limit: RequestHandler }): Router {
   router.use(adminUserRoutes);
   router.use(adminOrganisationRoutes);
   router.use(auditRoutes);
+  router.use(caseRoutes);
+  router.use(caseEditRoutes);
+  router.use(caseFamilyRoutes);
+  router.use(caseNoteRoutes);
+  router.use(caseAttachmentRoutes);
   return router;
 }
 

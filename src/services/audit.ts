@@ -19,7 +19,7 @@ export interface AuditEvent {
   action: AuditAction;
   outcome: AuditOutcome;
   reason?: AuditReason;
-  recordType?: 'user' | 'organisation' | 'case' | 'referral' | 'route' | 'audit';
+  recordType?: 'user' | 'organisation' | 'case' | 'attachment' | 'referral' | 'route' | 'audit';
   recordId?: string;
 }
 

@@ -81,3 +81,14 @@ export async function updateOwnOrganisation(caller: Caller, id: string, input: O
   if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
   await audit(caller, { action: 'organisation_update', outcome: 'success', recordType: 'organisation', recordId: current.id });
 }
+
+/** The partner organisations a consent to referral can name, with their names in the reader's language. */
+export async function listConsentOrganisations(caller: Caller, locale: string): Promise<{ id: string; name: string }[]> {
+  await requireAction(caller, 'case.update');
+  const orgs = await OrganisationModel.find({ kind: 'partner' }).select({ name: 1, code: 1 }).limit(1000).lean();
+  const names = orgs.map((o) => {
+    const name = o.name as Record<string, string | undefined> | undefined;
+    return { id: String(o._id), name: name?.[locale] || name?.en || o.code };
+  });
+  return names.sort((a, b) => a.name.localeCompare(b.name, locale));
+}

@@ -1,8 +1,13 @@
-/** Every text input is stored in Unicode NFC (SECURITY.md I6, I18N.md). */
+/**
+ * Every text input is stored in Unicode NFC, and Burmese typed in Zawgyi is converted to Unicode first
+ * (SECURITY.md I6, I18N.md).
+ */
+import { fromZawgyi } from './zawgyi.js';
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function normalizeInput(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.normalize('NFC');
+  if (typeof value === 'string') return fromZawgyi(value).normalize('NFC');
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => normalizeInput(v, depth + 1));
   // A fresh null-prototype object: keys such as __proto__ can neither pollute nor reach a schema.

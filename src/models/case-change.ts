@@ -1,0 +1,29 @@
+import { Schema, Types, model, type InferSchemaType } from 'mongoose';
+
+/**
+ * The change history of a case (issue 4, item 9): who changed which fields and when, and the earlier
+ * values, sealed (D1). Field names are codes such as `child.givenName` or `family`, never values.
+ * Written after the case itself (no transactions in the portable core): a lost history entry is
+ * possible if the process dies between the two writes; a case change without history never is.
+ */
+const caseChangeSchema = new Schema(
+  {
+    caseId: { type: Types.ObjectId, ref: 'Case', required: true },
+    organisationId: { type: Types.ObjectId, ref: 'Organisation', required: true },
+    at: { type: Date, required: true },
+    userId: { type: Types.ObjectId, ref: 'User', required: true },
+    /** The case version this change produced. */
+    version: { type: Number, required: true },
+    kind: { type: String, required: true, maxlength: 40 },
+    fields: { type: [String], default: [] },
+    /** Sealed JSON of the earlier values of `fields`. */
+    previous: { type: String },
+    demo: { type: Boolean, default: false },
+  },
+  { versionKey: false },
+);
+
+caseChangeSchema.index({ caseId: 1, at: -1 });
+
+export type CaseChange = InferSchemaType<typeof caseChangeSchema> & { _id: Types.ObjectId };
+export const CaseChangeModel = model('CaseChange', caseChangeSchema, 'case_changes');

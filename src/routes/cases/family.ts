@@ -1,0 +1,91 @@
+/** Family members, the family situation assessment and consents (issue 4, items 3, 4). */
+import { Router } from 'express';
+import { permit } from '../../middleware/permit.js';
+import { addConsent, addFamilyMember, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/case-family.js';
+import { caseForEdit } from '../../services/cases.js';
+import { listConsentOrganisations } from '../../services/organisations.js';
+import { parse, renderInvalid } from '../forms.js';
+import { renderConflict } from './edit.js';
+import { assessmentForm, consentForm, emptyForm, familyEditForm, familyForm } from './forms.js';
+import { typedValues } from './index.js';
+import { formOptions } from './options.js';
+
+export const caseFamilyRoutes = Router();
+
+caseFamilyRoutes.get('/cases/:id/family/new', permit('case.update'), async (req, res) => {
+  const c = await caseForEdit(req.caller!, String(req.params.id));
+  res.render('cases/family-form', { title: c.caseNumber, c, isNew: true, values: { exploitationRole: 'none' }, ...formOptions(req) });
+});
+
+caseFamilyRoutes.post('/cases/:id/family', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  const c = await caseForEdit(req.caller!, id);
+  try {
+    const { _csrf, ...input } = parse(familyForm, req.body);
+    await addFamilyMember(req.caller!, id, input);
+    res.redirect(303, `/cases/${id}?done=family#family`);
+  } catch (err) {
+    renderInvalid(err, req, res, 'cases/family-form', { title: c.caseNumber, c, isNew: true, values: typedValues(req.body), ...formOptions(req) });
+  }
+});
+
+caseFamilyRoutes.get('/cases/:id/family/:memberId', permit('case.update'), async (req, res) => {
+  const found = await familyMemberForEdit(req.caller!, String(req.params.id), String(req.params.memberId));
+  res.render('cases/family-form', { title: found.caseNumber, c: { id: found.caseId, caseNumber: found.caseNumber }, member: found.member, values: { ...found.member, version: found.version }, ...formOptions(req) });
+});
+
+caseFamilyRoutes.post('/cases/:id/family/:memberId', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  const memberId = String(req.params.memberId);
+  const found = await familyMemberForEdit(req.caller!, id, memberId);
+  try {
+    const { _csrf, version, ...input } = parse(familyEditForm, req.body);
+    await updateFamilyMember(req.caller!, id, memberId, version, input);
+    res.redirect(303, `/cases/${id}?done=family#family`);
+  } catch (err) {
+    const values = { ...typedValues(req.body), version: String(found.version) };
+    renderConflict(err, req, res, 'cases/family-form', { title: found.caseNumber, c: { id, caseNumber: found.caseNumber }, member: found.member, stored: found.member, values, ...formOptions(req) });
+  }
+});
+
+caseFamilyRoutes.get('/cases/:id/assessment', permit('case.update'), async (req, res) => {
+  const c = await caseForEdit(req.caller!, String(req.params.id));
+  const a = c.assessment;
+  res.render('cases/assessment', { title: c.caseNumber, c, values: { rating: a.rating, text: a.text, language: a.language || req.language, version: c.version }, ...formOptions(req) });
+});
+
+caseFamilyRoutes.post('/cases/:id/assessment', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  const c = await caseForEdit(req.caller!, id);
+  try {
+    const input = parse(assessmentForm, req.body);
+    await saveAssessment(req.caller!, id, input);
+    res.redirect(303, `/cases/${id}?done=assessment#family`);
+  } catch (err) {
+    renderConflict(err, req, res, 'cases/assessment', { title: c.caseNumber, c, values: { ...typedValues(req.body), version: String(c.version) }, ...formOptions(req) });
+  }
+});
+
+caseFamilyRoutes.get('/cases/:id/consents/new', permit('case.update'), async (req, res) => {
+  const c = await caseForEdit(req.caller!, String(req.params.id));
+  res.render('cases/consent-form', { title: c.caseNumber, c, values: {}, organisations: await listConsentOrganisations(req.caller!, req.language), ...formOptions(req) });
+});
+
+caseFamilyRoutes.post('/cases/:id/consents', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  const c = await caseForEdit(req.caller!, id);
+  try {
+    const { _csrf, ...input } = parse(consentForm, req.body);
+    await addConsent(req.caller!, id, input);
+    res.redirect(303, `/cases/${id}?done=consent#consents`);
+  } catch (err) {
+    renderInvalid(err, req, res, 'cases/consent-form', { title: c.caseNumber, c, values: typedValues(req.body), organisations: await listConsentOrganisations(req.caller!, req.language), ...formOptions(req) });
+  }
+});
+
+caseFamilyRoutes.post('/cases/:id/consents/:consentId/withdraw', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  parse(emptyForm, req.body);
+  await withdrawConsent(req.caller!, id, String(req.params.consentId));
+  res.redirect(303, `/cases/${id}?done=withdrawn#consents`);
+});

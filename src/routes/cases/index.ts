@@ -1,0 +1,73 @@
+/** The case list, registration and the case page (issue 4, items 1, 2, 8). */
+import { Router, type Request, type Response } from 'express';
+import { clock } from '../../lib/clock.js';
+import { permit } from '../../middleware/permit.js';
+import { listCases, listFilterOptions } from '../../services/case-list.js';
+import { getCase } from '../../services/case-view.js';
+import { registerCase } from '../../services/cases.js';
+import { parse, renderInvalid } from '../forms.js';
+import { listQuery, registerForm } from './forms.js';
+import { countryName, formOptions, languageName } from './options.js';
+
+/** What was typed, shown again after a refusal: plain strings and lists of strings only. */
+export function typedValues(body: unknown): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key === '_csrf') continue;
+    if (typeof value === 'string') out[key] = value.slice(0, 20_000);
+    else if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === 'string').map((v) => v.slice(0, 200));
+  }
+  return out;
+}
+
+export const caseRoutes = Router();
+
+caseRoutes.use('/cases', (_req, res, next) => {
+  res.locals.page.section = 'cases';
+  next();
+});
+
+caseRoutes.get('/cases', permit('case.list'), async (req: Request, res: Response) => {
+  const query = parse(listQuery, req.query);
+  const q = { ...query, status: query.status || undefined, risk: query.risk || undefined, type: query.type || undefined, caseworker: query.caseworker || undefined, team: query.team || undefined, q: query.q || undefined };
+  const locals = { title: req.t('cases:list.title'), query: q, ...(await listFilterOptions(req.caller!)), lookups: formOptions(req).lookups };
+  let result: Awaited<ReturnType<typeof listCases>>;
+  try {
+    result = await listCases(req.caller!, q);
+  } catch (err) {
+    renderInvalid(err, req, res, 'cases/list', { ...locals, rows: [], identifying: false });
+    return;
+  }
+  const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => typeof v === 'string' && v && k !== 'after' && k !== 'lng') as [string, string][]);
+  if (result.next) params.set('after', result.next);
+  res.render('cases/list', { ...locals, ...result, nextHref: result.next ? `/cases?${params.toString()}` : undefined });
+});
+
+caseRoutes.get('/cases/new', permit('case.create'), async (req, res) => {
+  const today = clock.now().toISOString().slice(0, 10);
+  res.render('cases/new', { title: req.t('cases:new.title'), values: { intakeDate: today, riskLevel: 'medium' }, ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: req.caller!.roles.includes('supervisor') });
+});
+
+caseRoutes.post('/cases', permit('case.create'), async (req, res) => {
+  try {
+    const { caseworkerIds, supervisorId, _csrf, ...details } = parse(registerForm, req.body);
+    const id = await registerCase(req.caller!, details, { caseworkerIds, supervisorId });
+    res.redirect(303, `/cases/${id}?done=registered`);
+  } catch (err) {
+    renderInvalid(err, req, res, 'cases/new', { title: req.t('cases:new.title'), values: typedValues(req.body), ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: req.caller!.roles.includes('supervisor') });
+  }
+});
+
+caseRoutes.get('/cases/:id', permit('case.read'), async (req, res) => {
+  const view = await getCase(req.caller!, String(req.params.id), req.language);
+  res.render('cases/show', {
+    title: view.caseNumber,
+    c: view,
+    nationality: countryName(req, view.details.nationality),
+    languages: view.details.languages.map((l) => languageName(req, l)),
+    done: typeof req.query.done === 'string' ? req.query.done.slice(0, 40) : undefined,
+    today: clock.now().toISOString().slice(0, 10),
+    ...formOptions(req),
+  });
+});

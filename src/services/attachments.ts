@@ -1,0 +1,147 @@
+/**
+ * Files on a case (SECURITY.md I4, D1): PDF, JPEG and PNG only, recognised by their content, never by
+ * their name or the type the browser claims; images are decoded and written again, which drops EXIF,
+ * GPS and every other metadata block; everything is encrypted before it is stored, and read back only
+ * through the case's access filter.
+ */
+import { fileTypeFromBuffer } from 'file-type';
+import { Types } from 'mongoose';
+import sharp from 'sharp';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, CASE_QUOTA_BYTES, type AttachmentType } from '../domain/cases.js';
+import { Invalid } from '../domain/errors.js';
+import type { LookupCode } from '../domain/lookups.js';
+import type { Caller } from '../domain/permissions.js';
+import { decryptBytes, encryptBytes } from '../lib/crypto.js';
+import { AttachmentChunkModel, AttachmentModel } from '../models/attachment.js';
+import { CaseModel } from '../models/case.js';
+import { outOfScope, parseId } from './access.js';
+import { audit } from './audit.js';
+import { caseInScope, recordChange, seal, unseal, userNames, versionOf } from './case-records.js';
+import { trusted } from './trusted.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+
+export interface UploadInput {
+  kind: LookupCode<'attachmentKind'>;
+  name: string;
+  data: Buffer;
+}
+
+async function refuse(caller: Caller, caseId: string, key: string): Promise<never> {
+  await audit(caller, { action: 'attachment_upload', outcome: 'denied', reason: 'upload_refused', recordType: 'case', recordId: caseId });
+  throw new Invalid({ file: key });
+}
+
+/** The content's own type, if it is one we keep. */
+export async function sniff(data: Buffer): Promise<AttachmentType | undefined> {
+  const found = await fileTypeFromBuffer(data);
+  return found && (ATTACHMENT_TYPES as readonly string[]).includes(found.mime) ? (found.mime as AttachmentType) : undefined;
+}
+
+/** Decodes and re-encodes an image: pixels only, turned upright, with no metadata of any kind. */
+async function cleanImage(data: Buffer, type: AttachmentType): Promise<Buffer> {
+  const image = sharp(data, { failOn: 'error' }).rotate();
+  return type === 'image/png' ? image.png().toBuffer() : image.jpeg({ quality: 90, mozjpeg: true }).toBuffer();
+}
+
+/** A file name to show and to offer on download: no folders, no control characters, not too long. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\p{Cc}\p{Cf}"]/gu, '').trim();
+  return [...clean].slice(0, 120).join('') || 'file';
+}
+
+export async function uploadAttachment(caller: Caller, caseId: string, input: UploadInput): Promise<string> {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  if (input.data.length === 0) return refuse(caller, caseId, 'common:form.required');
+  if (input.data.length > ATTACHMENT_MAX_BYTES) return refuse(caller, caseId, 'cases:attachments.errors.tooLarge');
+  const type = await sniff(input.data);
+  if (!type) return refuse(caller, caseId, 'cases:attachments.errors.type');
+  let content = input.data;
+  if (type !== 'application/pdf') {
+    try {
+      content = await cleanImage(input.data, type);
+    } catch {
+      return refuse(caller, caseId, 'cases:attachments.errors.unreadable');
+    }
+  }
+  // The quota is reserved first, atomically, so two uploads at once cannot both slip under it.
+  const reserved = await CaseModel.updateOne(
+    trusted({ _id: c._id, attachmentBytes: { $lte: CASE_QUOTA_BYTES - content.length } }),
+    { $inc: { attachmentBytes: content.length } },
+  );
+  if (reserved.modifiedCount !== 1) return refuse(caller, caseId, 'cases:attachments.errors.quota');
+  const { header, body } = encryptBytes(content);
+  const id = new Types.ObjectId();
+  const chunks = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
+  // Chunks first, the attachment that points to them last (no transactions in the portable core).
+  for (let n = 0; n < chunks; n++) {
+    await AttachmentChunkModel.create({ _id: `${id}:${n}`, data: body.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) });
+  }
+  await AttachmentModel.create({
+    _id: id,
+    caseId: c._id,
+    organisationId: c.organisationId,
+    kind: input.kind,
+    type,
+    size: content.length,
+    secretName: seal({ name: cleanFileName(input.name) }),
+    header,
+    chunks,
+    uploadedBy: new Types.ObjectId(caller.userId),
+    complete: true,
+  });
+  await recordChange(caller, c, versionOf(c), 'attachment_add', []);
+  await audit(caller, { action: 'attachment_upload', outcome: 'success', recordType: 'attachment', recordId: String(id) });
+  return String(id);
+}
+
+export interface AttachmentFile {
+  type: AttachmentType;
+  name: string;
+  data: Buffer;
+}
+
+/** Reads the chunks of a stored file and decrypts them; a changed byte anywhere fails (D1). */
+export async function readContent(a: { _id: Types.ObjectId; header: string; chunks: number }): Promise<Buffer> {
+  const ids = Array.from({ length: a.chunks }, (_, n) => `${a._id}:${n}`);
+  const rows = await AttachmentChunkModel.find(trusted({ _id: { $in: ids } })).lean();
+  const byId = new Map(rows.map((r) => [r._id, Buffer.from(r.data as unknown as Uint8Array)]));
+  const parts = ids.map((id) => byId.get(id));
+  if (parts.some((p) => !p)) throw new Error('attachment chunk missing');
+  return decryptBytes(a.header, Buffer.concat(parts as Buffer[]));
+}
+
+export async function downloadAttachment(caller: Caller, caseId: string, attachmentId: string): Promise<AttachmentFile> {
+  const c = await caseInScope(caller, caseId, 'case.read');
+  const _id = parseId(attachmentId);
+  const a = await AttachmentModel.findOne({ _id, caseId: c._id, complete: true }).lean();
+  if (!a) return outOfScope(caller, 'attachment', attachmentId);
+  const data = await readContent(a);
+  await audit(caller, { action: 'attachment_download', outcome: 'success', recordType: 'attachment', recordId: attachmentId });
+  return { type: a.type as AttachmentType, name: unseal<{ name: string }>(a.secretName, { name: 'file' }).name, data };
+}
+
+export interface AttachmentRow {
+  id: string;
+  kind: string;
+  type: string;
+  size: number;
+  name: string;
+  at: Date;
+  by: string;
+}
+
+export async function attachmentsOf(caseId: Types.ObjectId): Promise<AttachmentRow[]> {
+  const rows = await AttachmentModel.find({ caseId, complete: true }).sort({ createdAt: -1 }).limit(200).select({ kind: 1, type: 1, size: 1, secretName: 1, createdAt: 1, uploadedBy: 1 }).lean();
+  const names = await userNames(rows.map((r) => r.uploadedBy));
+  return rows.map((r) => ({
+    id: String(r._id),
+    kind: r.kind,
+    type: r.type,
+    size: r.size,
+    name: unseal<{ name: string }>(r.secretName, { name: '' }).name,
+    at: r.createdAt,
+    by: names.get(String(r.uploadedBy)) ?? '',
+  }));
+}

@@ -1,0 +1,181 @@
+/**
+ * The child's family (DOMAIN.md "Family member"), the family situation assessment and consents (P1).
+ * Family members and consents are small arrays on the case: an addition is a $push, an edit replaces
+ * the array under the case's version, so a concurrent edit is told rather than lost (V3).
+ */
+import { Types } from 'mongoose';
+import { Invalid, NotFound } from '../domain/errors.js';
+import type { Caller } from '../domain/permissions.js';
+import { clock } from '../lib/clock.js';
+import { CaseModel } from '../models/case.js';
+import { OrganisationModel } from '../models/organisation.js';
+import { audit } from './audit.js';
+import { StaleVersion, caseInScope, changesSince, recordChange, seal, unseal, versionOf, type LeanCase } from './case-records.js';
+
+export interface FamilyMemberInput {
+  relationship: string;
+  exploitationRole: string;
+  livesWithChild: boolean;
+  guardian: boolean;
+  givenName: string;
+  familyName: string;
+  localName: string;
+  age: string;
+  contact: string;
+  protectiveFactors: string;
+}
+
+type FamilySecret = Pick<FamilyMemberInput, 'givenName' | 'familyName' | 'localName' | 'age' | 'contact' | 'protectiveFactors'>;
+
+function checkMember(m: FamilyMemberInput): void {
+  if (![m.givenName, m.familyName, m.localName].some(Boolean)) throw new Invalid({ givenName: 'cases:errors.nameRequired' });
+  if (m.age && !/^\d{1,3}$/.test(m.age)) throw new Invalid({ age: 'cases:errors.age' });
+}
+
+function memberDocument(m: FamilyMemberInput, _id = new Types.ObjectId()) {
+  const secret: FamilySecret = { givenName: m.givenName, familyName: m.familyName, localName: m.localName, age: m.age, contact: m.contact, protectiveFactors: m.protectiveFactors };
+  return { _id, relationship: m.relationship, exploitationRole: m.exploitationRole, livesWithChild: m.livesWithChild, guardian: m.guardian, secret: seal(secret) };
+}
+
+export function memberOf(doc: LeanCase['family'][number]): FamilyMemberInput & { id: string } {
+  const s = unseal<Partial<FamilySecret>>(doc.secret, {});
+  return {
+    id: String(doc._id),
+    relationship: doc.relationship,
+    exploitationRole: doc.exploitationRole,
+    livesWithChild: Boolean(doc.livesWithChild),
+    guardian: Boolean(doc.guardian),
+    givenName: s.givenName ?? '',
+    familyName: s.familyName ?? '',
+    localName: s.localName ?? '',
+    age: s.age ?? '',
+    contact: s.contact ?? '',
+    protectiveFactors: s.protectiveFactors ?? '',
+  };
+}
+
+const MAX_FAMILY = 40;
+
+export async function addFamilyMember(caller: Caller, caseId: string, input: FamilyMemberInput): Promise<void> {
+  checkMember(input);
+  const c = await caseInScope(caller, caseId, 'case.update');
+  if (c.family.length >= MAX_FAMILY) throw new Invalid({ _form: 'cases:errors.tooMany' });
+  const member = memberDocument(input);
+  const res = await CaseModel.updateOne({ _id: c._id }, { $push: { family: member }, $inc: { __v: 1 } });
+  if (res.modifiedCount !== 1) throw new NotFound();
+  const after = await CaseModel.findById(c._id).select({ __v: 1 }).lean();
+  await recordChange(caller, c, after?.__v ?? versionOf(c) + 1, 'family_add', ['family']);
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+export async function familyMemberForEdit(caller: Caller, caseId: string, memberId: string) {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const doc = c.family.find((m) => String(m._id) === memberId);
+  if (!doc) throw new NotFound();
+  await audit(caller, { action: 'case_view', outcome: 'success', recordType: 'case', recordId: caseId });
+  return { caseId, caseNumber: c.caseNumber, version: versionOf(c), member: memberOf(doc) };
+}
+
+/** Replaces one member under the version the form was read at; a family changed meanwhile is a conflict. */
+export async function updateFamilyMember(caller: Caller, caseId: string, memberId: string, version: number, input: FamilyMemberInput): Promise<void> {
+  checkMember(input);
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const index = c.family.findIndex((m) => String(m._id) === memberId);
+  if (index < 0) throw new NotFound();
+  const current = versionOf(c);
+  if (current !== version) {
+    const meanwhile = await changesSince(c._id, version);
+    if (meanwhile.some((m) => m.fields.includes('family'))) throw new StaleVersion(meanwhile);
+  }
+  const previous = memberOf(c.family[index]!);
+  const family = c.family.map((m, i) => (i === index ? memberDocument(input, m._id) : m));
+  const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: { family }, $inc: { __v: 1 } });
+  if (res.modifiedCount !== 1) throw new StaleVersion(await changesSince(c._id, version));
+  const { id: _ignored, ...earlier } = previous;
+  await recordChange(caller, c, current + 1, 'family_update', ['family'], { family: earlier });
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+export interface AssessmentInput {
+  rating: string;
+  text: string;
+  language: string;
+  version: number;
+}
+
+export function assessmentOf(c: LeanCase) {
+  const a = c.familyAssessment;
+  const secret = unseal<{ text?: string; language?: string }>(a?.secret, {});
+  return { rating: a?.rating ?? '', text: secret.text ?? '', language: secret.language ?? '', at: a?.at ?? undefined, by: a?.by ? String(a.by) : '' };
+}
+
+export async function saveAssessment(caller: Caller, caseId: string, input: AssessmentInput): Promise<void> {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const previous = assessmentOf(c);
+  const res = await CaseModel.updateOne(
+    { _id: c._id, __v: input.version },
+    {
+      $set: {
+        familyAssessment: { rating: input.rating, secret: seal({ text: input.text, language: input.language }), at: clock.now(), by: new Types.ObjectId(caller.userId) },
+      },
+      $inc: { __v: 1 },
+    },
+  );
+  if (res.modifiedCount !== 1) throw new StaleVersion(await changesSince(c._id, input.version));
+  await recordChange(caller, c, input.version + 1, 'assessment', ['familyAssessment'], previous.rating ? { familyAssessment: { rating: previous.rating, text: previous.text } } : undefined);
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+export interface ConsentInput {
+  purpose: string;
+  organisationId: string;
+  givenBy: string;
+  date: string;
+  formVersion: string;
+}
+
+export async function addConsent(caller: Caller, caseId: string, input: ConsentInput): Promise<void> {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const today = clock.now().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(input.date)) || input.date > today) throw new Invalid({ date: 'cases:errors.date' });
+  let organisationId: Types.ObjectId | undefined;
+  if (input.purpose === 'referral') {
+    // A referral consent names the organisation the child or guardian agreed to (P1, C4).
+    if (!Types.ObjectId.isValid(input.organisationId)) throw new Invalid({ organisationId: 'common:form.required' });
+    organisationId = new Types.ObjectId(input.organisationId);
+    if (!(await OrganisationModel.exists({ _id: organisationId }))) throw new Invalid({ organisationId: 'common:form.invalid' });
+  } else if (input.organisationId) {
+    throw new Invalid({ organisationId: 'cases:errors.organisationOnlyForReferral' });
+  }
+  const consent = {
+    _id: new Types.ObjectId(),
+    purpose: input.purpose,
+    organisationId,
+    givenBy: input.givenBy,
+    date: new Date(`${input.date}T00:00:00Z`),
+    formVersion: input.formVersion,
+    recordedBy: new Types.ObjectId(caller.userId),
+  };
+  const res = await CaseModel.updateOne({ _id: c._id }, { $push: { consents: consent }, $inc: { __v: 1 } });
+  if (res.modifiedCount !== 1) throw new NotFound();
+  await recordChange(caller, c, versionOf(c) + 1, 'consent_add', ['consents']);
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+/** Withdrawal takes effect at once (P1): the array is rewritten under the version, retried if it moved. */
+export async function withdrawConsent(caller: Caller, caseId: string, consentId: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const c = await caseInScope(caller, caseId, 'case.update');
+    const consent = c.consents.find((x) => String(x._id) === consentId);
+    if (!consent) throw new NotFound();
+    if (consent.withdrawnAt) throw new Invalid({ _form: 'cases:errors.alreadyWithdrawn' });
+    const version = versionOf(c);
+    const consents = c.consents.map((x) => (String(x._id) === consentId ? { ...x, withdrawnAt: clock.now(), withdrawnBy: new Types.ObjectId(caller.userId) } : x));
+    const res = await CaseModel.updateOne({ _id: c._id, __v: version }, { $set: { consents }, $inc: { __v: 1 } });
+    if (res.modifiedCount !== 1) continue;
+    await recordChange(caller, c, version + 1, 'consent_withdraw', ['consents']);
+    await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+    return;
+  }
+  throw new StaleVersion([]);
+}

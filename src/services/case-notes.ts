@@ -1,0 +1,113 @@
+/**
+ * Case notes, follow-up visits and tasks (DOMAIN.md). They grow without bound, so each is a document
+ * of its own collection, tied to the case and its organisation. Text is sealed with its language (D1).
+ */
+import { Types } from 'mongoose';
+import { Invalid, NotFound } from '../domain/errors.js';
+import type { LookupCode } from '../domain/lookups.js';
+import type { Caller } from '../domain/permissions.js';
+import { clock } from '../lib/clock.js';
+import { CaseNoteModel } from '../models/case-note.js';
+import { CaseTaskModel } from '../models/case-task.js';
+import { audit } from './audit.js';
+import { caseInScope, seal, unseal, userNames } from './case-records.js';
+import { trusted } from './trusted.js';
+
+export interface NoteInput {
+  type: LookupCode<'noteType'>;
+  date: string;
+  language: string;
+  text: string;
+}
+
+function pastDate(value: string, field: string): Date {
+  const today = clock.now().toISOString().slice(0, 10);
+  const d = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || value > today) throw new Invalid({ [field]: 'cases:errors.date' });
+  return d;
+}
+
+export async function addNote(caller: Caller, caseId: string, input: NoteInput): Promise<void> {
+  const date = pastDate(input.date, 'date');
+  const c = await caseInScope(caller, caseId, 'case.update');
+  await CaseNoteModel.create({
+    caseId: c._id,
+    organisationId: c.organisationId,
+    type: input.type,
+    date,
+    language: input.language,
+    secret: seal({ text: input.text }),
+    authorId: new Types.ObjectId(caller.userId),
+  });
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+export interface NoteRow {
+  id: string;
+  type: string;
+  date: Date;
+  language: string;
+  text: string;
+  author: string;
+}
+
+/** The latest notes of a case the caller has already been allowed to read. */
+export async function notesOf(caseId: Types.ObjectId, limit = 50): Promise<NoteRow[]> {
+  const rows = await CaseNoteModel.find({ caseId }).sort({ date: -1, _id: -1 }).limit(limit).select({ type: 1, date: 1, language: 1, secret: 1, authorId: 1 }).lean();
+  const names = await userNames(rows.map((r) => r.authorId));
+  return rows.map((r) => ({
+    id: String(r._id),
+    type: r.type,
+    date: r.date,
+    language: r.language,
+    text: unseal<{ text: string }>(r.secret, { text: '' }).text,
+    author: names.get(String(r.authorId)) ?? '',
+  }));
+}
+
+export interface TaskInput {
+  title: string;
+  dueDate: string;
+}
+
+export async function addTask(caller: Caller, caseId: string, input: TaskInput): Promise<void> {
+  const due = new Date(`${input.dueDate}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate) || Number.isNaN(due.getTime())) throw new Invalid({ dueDate: 'cases:errors.date' });
+  const c = await caseInScope(caller, caseId, 'case.update');
+  await CaseTaskModel.create({ caseId: c._id, organisationId: c.organisationId, secret: seal({ title: input.title }), dueDate: due, createdBy: new Types.ObjectId(caller.userId) });
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+export async function completeTask(caller: Caller, caseId: string, taskId: string): Promise<void> {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  if (!Types.ObjectId.isValid(taskId)) throw new NotFound();
+  // The case filter was checked above; the task must belong to that case, and is done only once.
+  const res = await CaseTaskModel.updateOne(
+    trusted({ _id: new Types.ObjectId(taskId), caseId: c._id, doneAt: { $exists: false } }),
+    { $set: { doneAt: clock.now(), doneBy: new Types.ObjectId(caller.userId) } },
+  );
+  if (res.matchedCount !== 1) throw new NotFound();
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+export interface TaskRow {
+  id: string;
+  title: string;
+  dueDate: Date;
+  done: boolean;
+  overdue: boolean;
+}
+
+export async function tasksOf(caseId: Types.ObjectId): Promise<TaskRow[]> {
+  const rows = await CaseTaskModel.find({ caseId }).sort({ dueDate: 1 }).limit(200).select({ secret: 1, dueDate: 1, doneAt: 1 }).lean();
+  const now = clock.now();
+  return rows
+    .map((r) => ({
+      id: String(r._id),
+      title: unseal<{ title: string }>(r.secret, { title: '' }).title,
+      dueDate: r.dueDate,
+      done: Boolean(r.doneAt),
+      overdue: !r.doneAt && r.dueDate < now,
+    }))
+    .sort((a, b) => Number(a.done) - Number(b.done));
+}

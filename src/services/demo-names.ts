@@ -1,0 +1,485 @@
+/**
+ * Generated, obviously fictional demo names for children's case records in demonstrations and
+ * development. The seed combines given and family names from these pools at random, so the
+ * resulting people are never real people; no entry refers to anyone in particular.
+ */
+
+/** A name in Latin letters and, where the country writes another script, the same name in that script. */
+export interface NamePart {
+  latin: string;
+  local?: string;
+}
+
+export interface NamePool {
+  /** BCP 47 script language of `local`, e.g. 'km', 'th', 'lo', 'my'; absent when names are Latin only. */
+  localLang?: string;
+  /** Whether the family name is written first (Khmer, Vietnamese, ...). */
+  familyFirst: boolean;
+  given: { female: NamePart[]; male: NamePart[] };
+  family: NamePart[]; // may be empty where single names are usual
+  /** Share of people (0..1) who have only a single name (common in Indonesia, Myanmar). */
+  singleNameShare: number;
+  /** Malay patronymic connectors, e.g. { female: 'binti', male: 'bin' } */
+  patronymic?: { female: string; male: string };
+}
+
+/** A name with its native-script spelling. */
+const n = (latin: string, local: string): NamePart => ({ latin, local });
+/** Names written in Latin letters only. */
+const latin = (...names: string[]): NamePart[] => names.map((name) => ({ latin: name }));
+
+export const NAME_POOLS: Readonly<
+  Record<'PH' | 'KH' | 'TH' | 'LA' | 'MM' | 'VN' | 'ID' | 'MY' | 'TL', NamePool>
+> = {
+  // Philippines: Filipino and Cebuano usage, Spanish-derived and local family names.
+  PH: {
+    familyFirst: false,
+    singleNameShare: 0,
+    given: {
+      female: latin(
+        'Maria', 'Angelica', 'Kristine', 'Jasmine', 'Mary Joy', 'Princess', 'Rhea', 'Andrea',
+        'Camille', 'Nicole', 'Liza', 'Marites', 'Rowena', 'Jocelyn', 'Lorna', 'Analyn', 'Divina',
+        'Rosalie', 'Mylene', 'Gemma', 'Charmaine', 'Lovely', 'Janelle', 'Althea',
+      ),
+      male: latin(
+        'Juan', 'Jose', 'Mark Anthony', 'John Paul', 'Christian', 'Jerome', 'Ramon', 'Rodel',
+        'Rolando', 'Danilo', 'Renato', 'Joel', 'Arnel', 'Jericho', 'Angelo', 'Carlo', 'Miguel',
+        'Paolo', 'Jomar', 'Reynaldo', 'Efren', 'Noel', 'Dennis', 'Junrey',
+      ),
+    },
+    family: latin(
+      'Santos', 'Reyes', 'Cruz', 'Bautista', 'Garcia', 'Mendoza', 'Dela Cruz', 'Villanueva',
+      'Gonzales', 'Castillo', 'Flores', 'Navarro', 'Torres', 'Domingo', 'Salazar', 'Manalo',
+      'Pascual', 'Tolentino', 'Dizon', 'Mercado', 'Soriano', 'Cabahug', 'Ybañez', 'Tumulak',
+      'Lapitan',
+    ),
+  },
+
+  // Cambodia: family name first, Khmer script.
+  KH: {
+    localLang: 'km',
+    familyFirst: true,
+    singleNameShare: 0,
+    given: {
+      female: [
+        n('Sophea', 'សុភា'),
+        n('Sreymom', 'ស្រីមុំ'),
+        n('Chantha', 'ចន្ថា'),
+        n('Bopha', 'បុប្ផា'),
+        n('Channary', 'ចាន់ណារី'),
+        n('Kanha', 'កញ្ញា'),
+        n('Sothea', 'សុធា'),
+        n('Leakhena', 'លក្ខិណា'),
+        n('Sreyleak', 'ស្រីល័ក្ខ'),
+        n('Sreypov', 'ស្រីពៅ'),
+        n('Mealea', 'មាលា'),
+        n('Rachana', 'រចនា'),
+        n('Sokunthea', 'សុគន្ធា'),
+        n('Phalla', 'ផល្លា'),
+        n('Thida', 'ធីតា'),
+        n('Malis', 'ម្លិះ'),
+        n('Chenda', 'ចិន្តា'),
+        n('Kolab', 'កុលាប'),
+        n('Sovanna', 'សុវណ្ណា'),
+        n('Pisey', 'ពិសី'),
+        n('Nary', 'នារី'),
+        n('Sreynich', 'ស្រីនិច'),
+        n('Davy', 'ដាវី'),
+        n('Sopheap', 'សុភាព'),
+        n('Reaksmey', 'រស្មី'),
+      ],
+      male: [
+        n('Dara', 'ដារ៉ា'),
+        n('Vibol', 'វិបុល'),
+        n('Rithy', 'រិទ្ធី'),
+        n('Piseth', 'ពិសិដ្ឋ'),
+        n('Sophal', 'សុផល'),
+        n('Visal', 'វិសាល'),
+        n('Chanthou', 'ចាន់ធូ'),
+        n('Sambath', 'សម្បត្តិ'),
+        n('Sokhom', 'សុខុម'),
+        n('Veasna', 'វាសនា'),
+        n('Rotha', 'រដ្ឋា'),
+        n('Bunthoeun', 'ប៊ុនធឿន'),
+        n('Kosal', 'កុសល'),
+        n('Pheakdey', 'ភក្តី'),
+        n('Vannak', 'វណ្ណៈ'),
+        n('Chamroeun', 'ចម្រើន'),
+        n('Sothy', 'សុធី'),
+        n('Samnang', 'សំណាង'),
+        n('Vuthy', 'វុទ្ធី'),
+        n('Sovann', 'សុវណ្ណ'),
+        n('Makara', 'មករា'),
+        n('Virak', 'វីរៈ'),
+        n('Phirun', 'ភិរុណ'),
+        n('Kimheng', 'គីមហេង'),
+      ],
+    },
+    family: [
+      n('Sok', 'សុខ'),
+      n('Chan', 'ចាន់'),
+      n('Kim', 'គីម'),
+      n('Chea', 'ជា'),
+      n('Heng', 'ហេង'),
+      n('Ly', 'លី'),
+      n('Keo', 'កែវ'),
+      n('Seng', 'សេង'),
+      n('Meas', 'មាស'),
+      n('Nhem', 'ញឹម'),
+      n('Sun', 'ស៊ុន'),
+      n('Prak', 'ប្រាក់'),
+      n('Mao', 'ម៉ៅ'),
+      n('Som', 'សោម'),
+      n('Khiev', 'ខៀវ'),
+      n('Ouk', 'អ៊ុក'),
+      n('Chhim', 'ឈឹម'),
+      n('Long', 'ឡុង'),
+      n('Touch', 'ទូច'),
+      n('Nuon', 'នួន'),
+      n('Sam', 'សំ'),
+      n('Yim', 'យឹម'),
+      n('Tep', 'ទេព'),
+      n('Lim', 'លឹម'),
+      n('Eng', 'អេង'),
+      n('Vann', 'វ៉ាន់'),
+      n('Kong', 'គង់'),
+      n('Pich', 'ពេជ្រ'),
+    ],
+  },
+
+  // Thailand: given name first, Thai script.
+  TH: {
+    localLang: 'th',
+    familyFirst: false,
+    singleNameShare: 0,
+    given: {
+      female: [
+        n('Somsri', 'สมศรี'),
+        n('Malee', 'มาลี'),
+        n('Suda', 'สุดา'),
+        n('Nittaya', 'นิตยา'),
+        n('Wanida', 'วนิดา'),
+        n('Kanokwan', 'กนกวรรณ'),
+        n('Pornthip', 'พรทิพย์'),
+        n('Siriporn', 'ศิริพร'),
+        n('Jintana', 'จินตนา'),
+        n('Kannika', 'กรรณิกา'),
+        n('Ratana', 'รัตนา'),
+        n('Sunisa', 'สุนิสา'),
+        n('Apinya', 'อภิญญา'),
+        n('Chanida', 'ชนิดา'),
+        n('Duangjai', 'ดวงใจ'),
+        n('Arunee', 'อรุณี'),
+        n('Kanya', 'กันยา'),
+        n('Saowalak', 'เสาวลักษณ์'),
+        n('Supaporn', 'สุภาพร'),
+        n('Rungnapa', 'รุ่งนภา'),
+        n('Thida', 'ธิดา'),
+        n('Warunee', 'วารุณี'),
+        n('Benjamas', 'เบญจมาศ'),
+        n('Patcharee', 'พัชรี'),
+        n('Nanthana', 'นันทนา'),
+      ],
+      male: [
+        n('Somchai', 'สมชาย'),
+        n('Somsak', 'สมศักดิ์'),
+        n('Prasert', 'ประเสริฐ'),
+        n('Wichai', 'วิชัย'),
+        n('Anan', 'อนันต์'),
+        n('Chaiwat', 'ชัยวัฒน์'),
+        n('Thanakorn', 'ธนากร'),
+        n('Kittisak', 'กิตติศักดิ์'),
+        n('Narong', 'ณรงค์'),
+        n('Surachai', 'สุรชัย'),
+        n('Sombat', 'สมบัติ'),
+        n('Wirat', 'วิรัตน์'),
+        n('Nattapong', 'ณัฐพงศ์'),
+        n('Pongsak', 'พงศ์ศักดิ์'),
+        n('Sakchai', 'ศักดิ์ชัย'),
+        n('Thawatchai', 'ธวัชชัย'),
+        n('Boonsong', 'บุญส่ง'),
+        n('Yuthana', 'ยุทธนา'),
+        n('Apichat', 'อภิชาติ'),
+        n('Suriya', 'สุริยา'),
+        n('Kittipong', 'กิตติพงษ์'),
+        n('Chatchai', 'ฉัตรชัย'),
+        n('Sarawut', 'สราวุธ'),
+        n('Panya', 'ปัญญา'),
+        n('Tawan', 'ตะวัน'),
+      ],
+    },
+    family: [
+      n('Saetang', 'แซ่ตั้ง'),
+      n('Srisuk', 'ศรีสุข'),
+      n('Boonmee', 'บุญมี'),
+      n('Suksawat', 'สุขสวัสดิ์'),
+      n('Rattanakul', 'รัตนกุล'),
+      n('Jaidee', 'ใจดี'),
+      n('Thongdee', 'ทองดี'),
+      n('Kaewmanee', 'แก้วมณี'),
+      n('Sukprasert', 'สุขประเสริฐ'),
+      n('Srisawat', 'ศรีสวัสดิ์'),
+      n('Phromma', 'พรหมมา'),
+      n('Kongkaew', 'คงแก้ว'),
+      n('Chaiyasit', 'ชัยสิทธิ์'),
+      n('Saelim', 'แซ่ลิ้ม'),
+      n('Thongsuk', 'ทองสุข'),
+      n('Wongsuwan', 'วงศ์สุวรรณ'),
+      n('Siriwat', 'ศิริวัฒน์'),
+      n('Buasri', 'บัวศรี'),
+      n('Chanthawong', 'จันทวงศ์'),
+      n('Nakprasit', 'นาคประสิทธิ์'),
+      n('Saengthong', 'แสงทอง'),
+      n('Kaewkla', 'แก้วกล้า'),
+      n('Inthong', 'อินทอง'),
+      n('Boonrat', 'บุญรัตน์'),
+    ],
+  },
+
+  // Laos: given name first, Lao script.
+  LA: {
+    localLang: 'lo',
+    familyFirst: false,
+    singleNameShare: 0,
+    given: {
+      female: [
+        n('Bouavanh', 'ບົວວັນ'),
+        n('Khamla', 'ຄຳລາ'),
+        n('Noy', 'ນ້ອຍ'),
+        n('Vanida', 'ວານິດາ'),
+        n('Chanthaly', 'ຈັນທະລີ'),
+        n('Souksavanh', 'ສຸກສະຫວັນ'),
+        n('Manivanh', 'ມະນີວັນ'),
+        n('Dalavanh', 'ດາລາວັນ'),
+        n('Viengkham', 'ວຽງຄຳ'),
+        n('Sengdao', 'ແສງດາວ'),
+        n('Latsamy', 'ລັດສະໝີ'),
+        n('Souphaphone', 'ສຸພາພອນ'),
+        n('Vilayvanh', 'ວິໄລວັນ'),
+        n('Dokmai', 'ດອກໄມ້'),
+        n('Kinnaly', 'ກິນນາລີ'),
+        n('Thipphavanh', 'ທິບພະວັນ'),
+        n('Amphone', 'ອຳພອນ'),
+        n('Lattana', 'ລັດຕະນາ'),
+        n('Souvanny', 'ສຸວັນນີ'),
+        n('Phonesavanh', 'ພອນສະຫວັນ'),
+        n('Keo', 'ແກ້ວ'),
+        n('Vongdeuan', 'ວົງເດືອນ'),
+        n('Mali', 'ມະລິ'),
+      ],
+      male: [
+        n('Somphone', 'ສົມພອນ'),
+        n('Bounmy', 'ບຸນມີ'),
+        n('Khamphet', 'ຄຳເພັດ'),
+        n('Souksavath', 'ສຸກສະຫວາດ'),
+        n('Phouvong', 'ພູວົງ'),
+        n('Vanxay', 'ວັນໄຊ'),
+        n('Sisouk', 'ສີສຸກ'),
+        n('Khamsing', 'ຄຳສິງ'),
+        n('Bounthanh', 'ບຸນທັນ'),
+        n('Somsack', 'ສົມສັກ'),
+        n('Thongchanh', 'ທອງຈັນ'),
+        n('Soulivanh', 'ສຸລິວັນ'),
+        n('Vilay', 'ວິໄລ'),
+        n('Sengphet', 'ແສງເພັດ'),
+        n('Anousone', 'ອານຸສອນ'),
+        n('Thongsavanh', 'ທອງສະຫວັນ'),
+        n('Kongkeo', 'ກອງແກ້ວ'),
+        n('Sonexay', 'ສອນໄຊ'),
+        n('Bounleuth', 'ບຸນເລີດ'),
+        n('Phonexay', 'ພອນໄຊ'),
+        n('Vixay', 'ວິໄຊ'),
+        n('Khampheng', 'ຄຳແພງ'),
+        n('Viengsay', 'ວຽງໄຊ'),
+      ],
+    },
+    family: [
+      n('Phommachanh', 'ພົມມະຈັນ'),
+      n('Vongsa', 'ວົງສາ'),
+      n('Keomany', 'ແກ້ວມະນີ'),
+      n('Inthavong', 'ອິນທະວົງ'),
+      n('Sayavong', 'ໄຊຍະວົງ'),
+      n('Phommavong', 'ພົມມະວົງ'),
+      n('Chanthavong', 'ຈັນທະວົງ'),
+      n('Vongphachanh', 'ວົງພະຈັນ'),
+      n('Sisavath', 'ສີສະຫວາດ'),
+      n('Keovongsa', 'ແກ້ວວົງສາ'),
+      n('Douangmany', 'ດວງມະນີ'),
+      n('Manivong', 'ມະນີວົງ'),
+      n('Sengdala', 'ແສງດາລາ'),
+      n('Thammavong', 'ທຳມະວົງ'),
+      n('Luangrath', 'ຫຼວງລາດ'),
+      n('Sihavong', 'ສີຫາວົງ'),
+      n('Phanthavong', 'ພັນທະວົງ'),
+      n('Saysana', 'ໄຊສະນະ'),
+      n('Rattanavong', 'ລັດຕະນະວົງ'),
+      n('Vilayvong', 'ວິໄລວົງ'),
+      n('Chanthaboun', 'ຈັນທະບູນ'),
+      n('Soulivong', 'ສຸລິວົງ'),
+      n('Sisouphanh', 'ສີສຸພັນ'),
+    ],
+  },
+
+  // Myanmar: no family names. Each entry is a whole personal name, usually two syllables, in
+  // Burmese Unicode (not Zawgyi). A person's name is one entry; for the share not marked single,
+  // the seed may join two entries of the same gender into a longer name, which is also common.
+  MM: {
+    localLang: 'my',
+    familyFirst: false,
+    singleNameShare: 0.3,
+    given: {
+      female: [
+        n('Thida', 'သီတာ'),
+        n('Aye Aye', 'အေးအေး'),
+        n('Hnin Wai', 'နှင်းဝေ'),
+        n('Su Su', 'စုစု'),
+        n('Khin Myat', 'ခင်မြတ်'),
+        n('May Thu', 'မေသူ'),
+        n('Nilar', 'နီလာ'),
+        n('Shwe Yi', 'ရွှေရည်'),
+        n('Ei Mon', 'အိမွန်'),
+        n('Phyu Phyu', 'ဖြူဖြူ'),
+        n('Yadanar', 'ရတနာ'),
+        n('Zin Mar', 'ဇင်မာ'),
+        n('Wint Wah', 'ဝင့်ဝါ'),
+        n('Thin Thin', 'သင်းသင်း'),
+        n('Moe Moe', 'မိုးမိုး'),
+        n('Hla Hla', 'လှလှ'),
+        n('Nwe Nwe', 'နွယ်နွယ်'),
+        n('Sandar', 'စန္ဒာ'),
+        n('Cho Cho', 'ချိုချို'),
+        n('Khin Khin', 'ခင်ခင်'),
+        n('San San', 'စန်းစန်း'),
+        n('Mya Mya', 'မြမြ'),
+        n('Hnin Ei', 'နှင်းအိ'),
+        n('Thu Zar', 'သူဇာ'),
+        n('May Zin', 'မေဇင်'),
+        n('Su Myat', 'စုမြတ်'),
+        n('Ei Ei', 'အိအိ'),
+      ],
+      male: [
+        n('Aung Kyaw', 'အောင်ကျော်'),
+        n('Kyaw Zin', 'ကျော်ဇင်'),
+        n('Min Htet', 'မင်းထက်'),
+        n('Zaw Min', 'ဇော်မင်း'),
+        n('Ko Ko', 'ကိုကို'),
+        n('Thura', 'သူရ'),
+        n('Myo Min', 'မျိုးမင်း'),
+        n('Htet Aung', 'ထက်အောင်'),
+        n('Kyaw Kyaw', 'ကျော်ကျော်'),
+        n('Nay Lin', 'နေလင်း'),
+        n('Zaw Win', 'ဇော်ဝင်း'),
+        n('Tun Tun', 'ထွန်းထွန်း'),
+        n('Hein Htet', 'ဟိန်းထက်'),
+        n('Win Naing', 'ဝင်းနိုင်'),
+        n('Soe Moe', 'စိုးမိုး'),
+        n('Thet Naing', 'သက်နိုင်'),
+        n('Pyae Sone', 'ပြည့်စုံ'),
+        n('Wai Yan', 'ဝေယံ'),
+        n('Naing Lin', 'နိုင်လင်း'),
+        n('Kaung Myat', 'ကောင်းမြတ်'),
+        n('Ye Htut', 'ရဲထွဋ်'),
+        n('Aung Myo', 'အောင်မျိုး'),
+        n('Min Khant', 'မင်းခန့်'),
+        n('Si Thu', 'စည်သူ'),
+        n('Zin Ko', 'ဇင်ကို'),
+        n('Thiha', 'သီဟ'),
+        n('Lin Htet', 'လင်းထက်'),
+      ],
+    },
+    family: [],
+  },
+
+  // Viet Nam: family name first. Given entries include the usual middle name (Thị, Văn, ...),
+  // so family + given reads as a full name, e.g. Nguyễn Thị Lan.
+  VN: {
+    familyFirst: true,
+    singleNameShare: 0,
+    given: {
+      female: latin(
+        'Thị Lan', 'Thị Hoa', 'Thị Mai', 'Ngọc Anh', 'Thu Trang', 'Thị Hương', 'Minh Châu',
+        'Thanh Hằng', 'Thị Hồng', 'Phương Linh', 'Bảo Ngọc', 'Thị Thu', 'Kim Ngân', 'Thùy Dung',
+        'Hải Yến', 'Thị Nga', 'Mỹ Duyên', 'Thanh Thảo', 'Khánh Linh', 'Thị Loan', 'Ngọc Hân',
+        'Diệu Linh', 'Thị Tuyết', 'Hoài Thương',
+      ),
+      male: latin(
+        'Văn Hùng', 'Văn Nam', 'Minh Tuấn', 'Quốc Bảo', 'Đức Anh', 'Văn Long', 'Hoàng Nam',
+        'Thành Đạt', 'Văn Dũng', 'Quang Huy', 'Minh Khoa', 'Gia Huy', 'Văn Tài', 'Hữu Phước',
+        'Trung Kiên', 'Văn Thắng', 'Đình Phúc', 'Tuấn Kiệt', 'Công Minh', 'Văn Sơn', 'Anh Khoa',
+        'Bảo Long', 'Văn Lợi', 'Nhật Minh',
+      ),
+    },
+    family: latin(
+      'Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ',
+      'Hồ', 'Ngô', 'Dương', 'Lý', 'Đinh', 'Lâm', 'Trương', 'Mai', 'Tô', 'Cao', 'Đoàn', 'Lương',
+    ),
+  },
+
+  // Indonesia: many people have a single name; otherwise a second name, Javanese, Batak and others.
+  ID: {
+    familyFirst: false,
+    singleNameShare: 0.3,
+    given: {
+      female: latin(
+        'Siti', 'Dewi', 'Sri', 'Putri', 'Ayu', 'Indah', 'Rina', 'Wulan', 'Lestari', 'Fitri', 'Nur',
+        'Ratna', 'Kartika', 'Anisa', 'Intan', 'Maya', 'Sari', 'Yuliana', 'Wati', 'Nurul', 'Dian',
+        'Rahma', 'Melati', 'Puspita',
+      ),
+      male: latin(
+        'Budi', 'Agus', 'Ahmad', 'Rizky', 'Dimas', 'Eko', 'Hendra', 'Andi', 'Fajar', 'Bayu',
+        'Yusuf', 'Arif', 'Dedi', 'Irfan', 'Teguh', 'Wahyu', 'Rudi', 'Hadi', 'Slamet', 'Imam',
+        'Rahmat', 'Aditya', 'Galih', 'Bagus',
+      ),
+    },
+    family: latin(
+      'Santoso', 'Wijaya', 'Hidayat', 'Kurniawan', 'Setiawan', 'Nugroho', 'Susanto', 'Gunawan',
+      'Siregar', 'Simanjuntak', 'Nasution', 'Harahap', 'Lubis', 'Wibowo', 'Purnomo', 'Sihombing',
+      'Rahman', 'Hasibuan', 'Sulistyo', 'Halim', 'Hutapea', 'Manurung', 'Tanjung', 'Sinaga',
+    ),
+  },
+
+  // Malaysia: Malay names with a patronymic. The family list is empty on purpose: the seed draws
+  // the father's name from the male given names and joins it with bin / binti,
+  // e.g. Nur Aisyah binti Hakim.
+  MY: {
+    familyFirst: false,
+    singleNameShare: 0,
+    patronymic: { female: 'binti', male: 'bin' },
+    given: {
+      female: latin(
+        'Nur Aisyah', 'Siti Aminah', 'Nurul Huda', 'Farah', 'Aina', 'Nabila', 'Syafiqah', 'Aisyah',
+        'Zulaikha', 'Hidayah', 'Amira', 'Balqis', 'Sofea', 'Izzati', 'Fatimah', 'Nadia', 'Hani',
+        'Alya', 'Irdina', 'Aqilah', 'Maisarah', 'Damia', 'Liyana', 'Zahra',
+      ),
+      male: latin(
+        'Muhammad Hafiz', 'Ahmad', 'Amir', 'Hakim', 'Irfan', 'Haziq', 'Danial', 'Firdaus', 'Syahmi',
+        'Aiman', 'Faris', 'Zulkifli', 'Azman', 'Ikhwan', 'Rashid', 'Iskandar', 'Hariz', 'Luqman',
+        'Adam', 'Rizal', 'Khairul', 'Nazri', 'Shahrul', 'Imran', 'Aidil', 'Fikri',
+      ),
+    },
+    family: [],
+  },
+
+  // Timor-Leste: Portuguese-style given and family names as used with Tetum.
+  TL: {
+    familyFirst: false,
+    singleNameShare: 0,
+    given: {
+      female: latin(
+        'Maria', 'Ana', 'Joana', 'Rosa', 'Teresa', 'Isabel', 'Filomena', 'Madalena', 'Lúcia',
+        'Angelina', 'Fátima', 'Natália', 'Rosalina', 'Domingas', 'Joaquina', 'Cecília', 'Elisa',
+        'Marta', 'Juliana', 'Jacinta', 'Francisca', 'Adelaide', 'Olandina', 'Albertina',
+      ),
+      male: latin(
+        'João', 'José', 'António', 'Francisco', 'Manuel', 'Domingos', 'Agostinho', 'Mateus',
+        'Paulo', 'Júlio', 'Carlos', 'Luís', 'Pedro', 'Tomás', 'Lourenço', 'Marcelino', 'Mário',
+        'Zeferino', 'Abílio', 'Alfredo', 'Celestino', 'Ernesto', 'Jacinto', 'Martinho',
+      ),
+    },
+    family: latin(
+      'da Silva', 'dos Santos', 'Soares', 'Pereira', 'Ximenes', 'Amaral', 'Freitas', 'Martins',
+      'Fernandes', 'Sarmento', 'Lopes', 'da Costa', 'Correia', 'Barreto', 'Alves', 'Carvalho',
+      'Mendonça', 'Tilman', 'Magno', 'Pinto', 'Cabral', 'Monteiro', 'Nunes', 'Hornai',
+    ),
+  },
+};
