@@ -10,6 +10,7 @@ import { EngineUnavailableError, WAYS_OUT, openDatabase, type OpenDatabase } fro
 import { logger } from './lib/logger.js';
 import { say } from './lib/say.js';
 import { ensureIndexes } from './services/database.js';
+import { seedDemoCases } from './services/demo-cases.js';
 import { demoAccounts, seedDemoIfEmpty } from './services/demo-seed.js';
 import { DEMO_PASSWORD } from './services/demo-users.js';
 import { SWEEP_INTERVAL_MS, sweepExpired } from './services/maintenance.js';
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
       for (const org of report.created) say(`  ${org.code.padEnd(18)} ${org.kind.padEnd(7)} ${org.country}  ${org.name}`);
     }
     printDemoSignIn(await demoAccounts());
+    // About a minute of work on the embedded engine: done after the server answers, so nobody waits.
+    say('Registering the fictional demo cases in the background; they appear under /cases as they are made.');
+    seedDemoCases().then(
+      (n) => n > 0 && say(`${n} fictional demo cases registered.`),
+      (err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, 'demo cases not seeded'),
+    );
   }
   // Expired sessions, tokens, lockouts and counters are swept by their expiry field (DATABASE.md).
   setInterval(() => {

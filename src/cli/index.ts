@@ -10,6 +10,9 @@ import { ensureIndexes } from '../services/database.js';
 import { parseArgs } from 'node:util';
 import { isRole } from '../domain/permissions.js';
 import { verifyAuditChain } from '../services/audit.js';
+import { rotateKeys } from '../services/key-rotation.js';
+import { SingleBar, Presets } from 'cli-progress';
+import { seedDemoCases } from '../services/demo-cases.js';
 import { seedDemo } from '../services/demo-seed.js';
 import { demoTotp } from '../services/demo-totp.js';
 import { provisionUser } from '../services/user-provisioning.js';
@@ -50,6 +53,15 @@ const COMMANDS: Record<string, Command> = {
       say(`${report.created.length} created, ${report.existing.length} already present (all fictional).`);
       for (const u of report.users) say(`account  ${u.role.padEnd(11)} ${u.email.padEnd(34)} ${u.organisation}`);
       say(`${report.users.length} demo accounts created.`);
+      const bar = new SingleBar({ format: 'demo cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      let started = false;
+      const cases = await seedDemoCases((done, total) => {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      });
+      if (started) bar.stop();
+      say(`${cases} fictional demo cases registered${cases === 0 ? ' (the demo organisations already have cases)' : ''}.`);
     },
   },
   'user:create': {
@@ -79,6 +91,27 @@ const COMMANDS: Record<string, Command> = {
       const code = args[0] ? await demoTotp(args[0]) : undefined;
       if (!code) throw new Error('No demo account with that email. Usage: npm run cli -- demo:totp <email>');
       say(code);
+    },
+  },
+  'keys:rotate': {
+    summary: 'encrypt every sealed value and file again under the newest DATA_KEYS key (resumes if stopped)',
+    async run() {
+      const bar = new SingleBar({ format: '{collection} [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      let current = '';
+      const report = await rotateKeys((p) => {
+        if (p.collection !== current) {
+          if (current) bar.stop();
+          current = p.collection;
+          bar.start(Math.max(p.total, p.done), p.done, { collection: p.collection.padEnd(12) });
+        } else {
+          bar.setTotal(Math.max(p.total, p.done));
+          bar.update(p.done);
+        }
+      });
+      if (current) bar.stop();
+      if (report.resumedFrom) say(`Resumed from ${report.resumedFrom}.`);
+      say(`Key ${report.keyId}: ${report.rewritten} documents encrypted again, ${report.unchanged} already under it.`);
+      say('Old keys can leave DATA_KEYS once every copy of Haven runs with the new list and backups made before today are no longer needed.');
     },
   },
   'audit:verify': {

@@ -5,7 +5,7 @@ import { LOOKUPS } from '../domain/lookups.js';
 /**
  * A file on a case (SECURITY.md I4). The content is encrypted as one AES-256-GCM message; `header`
  * holds the key id, IV and tag, and the ciphertext is split into `attachment_chunks`, each read by
- * its `_id` (`<attachment id>:<n>`). GridFS was not used: on the embedded engine its chunk lookup by
+ * its `_id` (`<attachment id>:<generation>:<n>`). GridFS was not used: on the embedded engine its chunk lookup by
  * `files_id` scans every chunk of every file, where an `_id` lookup is indexed.
  */
 const attachmentSchema = new Schema(
@@ -20,6 +20,11 @@ const attachmentSchema = new Schema(
     secretName: { type: String, required: true },
     header: { type: String, required: true },
     chunks: { type: Number, required: true },
+    /**
+     * The generation of the chunks (`<id>:<generation>:<n>`). Re-encryption writes a new generation
+     * and then moves the header to it, so a stop halfway leaves the old chunks readable.
+     */
+    generation: { type: Number, default: 0 },
     uploadedBy: { type: Types.ObjectId, ref: 'User', required: true },
     /** Chunks are written before this flag; a file without it is an interrupted upload. */
     complete: { type: Boolean, default: false },

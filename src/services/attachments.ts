@@ -73,11 +73,9 @@ export async function uploadAttachment(caller: Caller, caseId: string, input: Up
   if (reserved.modifiedCount !== 1) return refuse(caller, caseId, 'cases:attachments.errors.quota');
   const { header, body } = encryptBytes(content);
   const id = new Types.ObjectId();
-  const chunks = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
+  const chunks = chunkCount(body);
   // Chunks first, the attachment that points to them last (no transactions in the portable core).
-  for (let n = 0; n < chunks; n++) {
-    await AttachmentChunkModel.create({ _id: `${id}:${n}`, data: body.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) });
-  }
+  await writeChunks(id, 0, body);
   await AttachmentModel.create({
     _id: id,
     caseId: c._id,
@@ -88,12 +86,34 @@ export async function uploadAttachment(caller: Caller, caseId: string, input: Up
     secretName: seal({ name: cleanFileName(input.name) }),
     header,
     chunks,
+    generation: 0,
     uploadedBy: new Types.ObjectId(caller.userId),
     complete: true,
   });
   await recordChange(caller, c, versionOf(c), 'attachment_add', []);
   await audit(caller, { action: 'attachment_upload', outcome: 'success', recordType: 'attachment', recordId: String(id) });
   return String(id);
+}
+
+function chunkCount(body: Buffer): number {
+  return Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
+}
+
+function chunkIds(id: Types.ObjectId, generation: number, chunks: number): string[] {
+  return Array.from({ length: chunks }, (_, n) => `${id}:${generation}:${n}`);
+}
+
+/** Writes the ciphertext as chunks of one generation; returns how many. */
+export async function writeChunks(id: Types.ObjectId, generation: number, body: Buffer): Promise<number> {
+  const ids = chunkIds(id, generation, chunkCount(body));
+  for (const [n, _id] of ids.entries()) {
+    await AttachmentChunkModel.replaceOne({ _id }, { _id, data: body.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) }, { upsert: true });
+  }
+  return ids.length;
+}
+
+export async function removeChunks(id: Types.ObjectId, generation: number, chunks: number): Promise<void> {
+  await AttachmentChunkModel.deleteMany(trusted({ _id: { $in: chunkIds(id, generation, chunks) } }));
 }
 
 export interface AttachmentFile {
@@ -103,8 +123,8 @@ export interface AttachmentFile {
 }
 
 /** Reads the chunks of a stored file and decrypts them; a changed byte anywhere fails (D1). */
-export async function readContent(a: { _id: Types.ObjectId; header: string; chunks: number }): Promise<Buffer> {
-  const ids = Array.from({ length: a.chunks }, (_, n) => `${a._id}:${n}`);
+export async function readContent(a: { _id: Types.ObjectId; header: string; chunks: number; generation?: number | null }): Promise<Buffer> {
+  const ids = chunkIds(a._id, a.generation ?? 0, a.chunks);
   const rows = await AttachmentChunkModel.find(trusted({ _id: { $in: ids } })).lean();
   const byId = new Map(rows.map((r) => [r._id, Buffer.from(r.data as unknown as Uint8Array)]));
   const parts = ids.map((id) => byId.get(id));

@@ -1,0 +1,194 @@
+/**
+ * Re-encrypts everything under the newest data key (SECURITY.md D2): `npm run cli -- keys:rotate`
+ * after a new key is appended to DATA_KEYS. Documents are visited in `_id` order and the position is
+ * kept in `system_state`, so a stopped run resumes where it was; a value already under the newest key
+ * is left alone, so running it again is harmless. Each write is guarded by the value it replaces (or
+ * the document's version), so a concurrent edit is never overwritten: that document is simply read
+ * again.
+ */
+import { Types } from 'mongoose';
+import { currentKeyId, decrypt, encrypt, encryptBytes, sealedKeyId } from '../lib/crypto.js';
+import { AttachmentModel } from '../models/attachment.js';
+import { CaseModel } from '../models/case.js';
+import { CaseChangeModel } from '../models/case-change.js';
+import { CaseNoteModel } from '../models/case-note.js';
+import { CaseTaskModel } from '../models/case-task.js';
+import { SystemStateModel } from '../models/system-state.js';
+import { UserModel } from '../models/user.js';
+import { readContent, removeChunks, writeChunks } from './attachments.js';
+import { audit } from './audit.js';
+
+/** Every collection that holds sealed values, in the order they are visited. */
+const SEALED = [
+  ['users', () => UserModel.collection],
+  ['cases', () => CaseModel.collection],
+  ['case_notes', () => CaseNoteModel.collection],
+  ['case_tasks', () => CaseTaskModel.collection],
+  ['case_changes', () => CaseChangeModel.collection],
+  ['attachments', () => AttachmentModel.collection],
+] as const;
+
+/** The driver's collection: these updates carry Haven's own filters only, never user input. */
+type Raw = ReturnType<(typeof SEALED)[number][1]>;
+
+const STATE_ID = 'keys-rotate';
+const BATCH = 200;
+
+export interface RotationProgress {
+  collection: string;
+  done: number;
+  total: number;
+}
+
+export interface RotationReport {
+  keyId: string;
+  rewritten: number;
+  unchanged: number;
+  resumedFrom?: string | undefined;
+}
+
+interface Checkpoint {
+  keyId: string;
+  collection: string;
+  lastId: string;
+}
+
+function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && sealedKeyId(value) !== undefined;
+}
+
+/** A deep copy with every sealed string under another key sealed again; undefined when nothing changed. */
+function reseal(value: unknown, key: string): unknown {
+  if (isSealed(value)) return sealedKeyId(value) === key ? undefined : encrypt(decrypt(value));
+  if (Array.isArray(value)) {
+    const out = value.map((v) => reseal(v, key));
+    return out.some((v) => v !== undefined) ? value.map((v, i) => out[i] ?? v) : undefined;
+  }
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Types.ObjectId) && !Buffer.isBuffer(value)) {
+    let changed = false;
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = reseal(v, key);
+      if (r !== undefined) changed = true;
+      copy[k] = r ?? v;
+    }
+    return changed ? copy : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The update for one document. A sealed value outside arrays is replaced on its own path, guarded by
+ * its old value; a field holding arrays (family members) is replaced whole, guarded by the version.
+ */
+function updateFor(doc: Record<string, unknown>, key: string): { filter: Record<string, unknown>; set: Record<string, unknown> } | undefined {
+  const filter: Record<string, unknown> = { _id: doc._id };
+  const set: Record<string, unknown> = {};
+  const visit = (value: unknown, path: string, top: string): void => {
+    if (isSealed(value)) {
+      if (sealedKeyId(value) !== key) {
+        set[path] = encrypt(decrypt(value));
+        filter[path] = value;
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      const r = reseal(value, key);
+      if (r !== undefined) {
+        set[top] = r;
+        filter.__v = doc.__v ?? 0;
+      }
+      return;
+    }
+    if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Types.ObjectId) && !Buffer.isBuffer(value)) {
+      for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`, top);
+    }
+  };
+  for (const [field, value] of Object.entries(doc)) {
+    if (field === '_id' || field === '__v' || field === 'header') continue;
+    visit(value, field, field);
+  }
+  // A whole field replaced supersedes the single paths inside it.
+  for (const path of Object.keys(set)) {
+    const top = path.split('.')[0]!;
+    if (path !== top && top in set) {
+      delete set[path];
+      delete filter[path];
+    }
+  }
+  return Object.keys(set).length > 0 ? { filter, set } : undefined;
+}
+
+/** An attachment's file: new chunks first, then the header moves to them, then the old chunks go. */
+async function rotateFile(doc: { _id: Types.ObjectId; header: string; chunks: number; generation?: number | null }, key: string): Promise<boolean> {
+  if (sealedKeyId(doc.header) === key) return false;
+  const plain = await readContent(doc);
+  const { header, body } = encryptBytes(plain);
+  const generation = (doc.generation ?? 0) + 1;
+  const chunks = await writeChunks(doc._id, generation, body);
+  const moved = await AttachmentModel.updateOne({ _id: doc._id, header: doc.header }, { $set: { header, chunks, generation } });
+  if (moved.modifiedCount === 1) await removeChunks(doc._id, doc.generation ?? 0, doc.chunks);
+  else await removeChunks(doc._id, generation, chunks);
+  return moved.modifiedCount === 1;
+}
+
+async function rotateOne(collection: Raw, name: string, doc: Record<string, unknown>, key: string): Promise<boolean> {
+  let changed = false;
+  if (name === 'attachments') changed = await rotateFile(doc as never, key);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = attempt === 0 ? doc : ((await collection.findOne({ _id: doc._id as Types.ObjectId })) as Record<string, unknown> | null);
+    if (!current) return changed;
+    const update = updateFor(current, key);
+    if (!update) return changed;
+    const res = await collection.updateOne(update.filter, { $set: update.set });
+    if (res.modifiedCount === 1) return true;
+  }
+  throw new Error(`a ${name} document kept changing during rotation; run keys:rotate again`);
+}
+
+async function readCheckpoint(): Promise<Checkpoint | undefined> {
+  const state = await SystemStateModel.findById(STATE_ID).lean();
+  if (!state?.detail) return undefined;
+  try {
+    return JSON.parse(state.detail) as Checkpoint;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCheckpoint(c: Checkpoint | { keyId: string; finished: true }): Promise<void> {
+  await SystemStateModel.updateOne({ _id: STATE_ID }, { $set: { at: new Date(), detail: JSON.stringify(c) } }, { upsert: true });
+}
+
+export async function rotateKeys(onProgress: (p: RotationProgress) => void = () => undefined): Promise<RotationReport> {
+  const key = currentKeyId();
+  const checkpoint = await readCheckpoint();
+  const resume = checkpoint && checkpoint.keyId === key && checkpoint.collection ? checkpoint : undefined;
+  const report: RotationReport = { keyId: key, rewritten: 0, unchanged: 0, resumedFrom: resume ? `${resume.collection} after ${resume.lastId}` : undefined };
+  let skipping = Boolean(resume);
+  for (const [name, collectionOf] of SEALED) {
+    const collection = collectionOf();
+    if (skipping && name !== resume!.collection) continue;
+    let lastId: Types.ObjectId | string | undefined = skipping ? resume!.lastId : undefined;
+    skipping = false;
+    const total = await collection.estimatedDocumentCount();
+    let done = lastId ? await collection.countDocuments({ _id: { $lte: new Types.ObjectId(String(lastId)) } }) : 0;
+    onProgress({ collection: name, done, total });
+    for (;;) {
+      const filter = lastId ? { _id: { $gt: new Types.ObjectId(String(lastId)) } } : {};
+      const batch = (await collection.find(filter).sort({ _id: 1 }).limit(BATCH).toArray()) as Record<string, unknown>[];
+      if (batch.length === 0) break;
+      for (const doc of batch) {
+        if (await rotateOne(collection, name, doc, key)) report.rewritten += 1;
+        else report.unchanged += 1;
+      }
+      lastId = batch[batch.length - 1]!._id as Types.ObjectId;
+      done += batch.length;
+      await writeCheckpoint({ keyId: key, collection: name, lastId: String(lastId) });
+      onProgress({ collection: name, done, total });
+    }
+  }
+  await writeCheckpoint({ keyId: key, finished: true });
+  await audit({}, { action: 'keys_rotate', outcome: 'success' });
+  return report;
+}
