@@ -238,3 +238,8 @@ export function looksLikeCaseNumber(q: string): boolean {
 }
 
 export type { LeanCase };
+
+/** For routes that must answer 404 for a case out of scope before they look at the input (C2, I1). */
+export async function checkCaseAccess(caller: Caller, id: string, action: 'case.read' | 'case.update' | 'case.close' | 'case.assign'): Promise<void> {
+  await caseInScope(caller, id, action);
+}

@@ -7,6 +7,7 @@ import { Router } from 'express';
 import '../../middleware/upload.js';
 import { permit } from '../../middleware/permit.js';
 import { downloadAttachment, uploadAttachment } from '../../services/attachments.js';
+import { checkCaseAccess } from '../../services/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { uploadForm } from './forms.js';
 
@@ -14,6 +15,7 @@ export const caseAttachmentRoutes = Router();
 
 caseAttachmentRoutes.post('/cases/:id/attachments', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
+  await checkCaseAccess(req.caller!, id, 'case.update');
   try {
     const input = parse(uploadForm, req.body);
     const file = req.file;

@@ -4,7 +4,7 @@ import { permit } from '../../middleware/permit.js';
 import { caseHistory } from '../../services/case-history.js';
 import { StaleVersion } from '../../services/case-records.js';
 import { listFilterOptions } from '../../services/case-list.js';
-import { assignCase, caseForEdit, changeStatus, updateCase } from '../../services/cases.js';
+import { assignCase, caseForEdit, changeStatus, checkCaseAccess, updateCase } from '../../services/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { assignForm, detailsForm, statusForm } from './forms.js';
 import { typedValues } from './index.js';
@@ -65,6 +65,7 @@ for (const to of ['closed', 'active'] as const) {
   const path = to === 'closed' ? 'close' : 'reopen';
   caseEditRoutes.post(`/cases/:id/${path}`, permit('case.close'), async (req, res) => {
     const id = String(req.params.id);
+    await checkCaseAccess(req.caller!, id, 'case.close');
     const input = parse(statusForm, req.body);
     try {
       await changeStatus(req.caller!, id, { to, ...input });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { permit } from '../../middleware/permit.js';
 import { addConsent, addFamilyMember, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/case-family.js';
-import { caseForEdit } from '../../services/cases.js';
+import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
 import { listConsentOrganisations } from '../../services/organisations.js';
 import { parse, renderInvalid } from '../forms.js';
 import { renderConflict } from './edit.js';
@@ -85,6 +85,7 @@ caseFamilyRoutes.post('/cases/:id/consents', permit('case.update'), async (req, 
 
 caseFamilyRoutes.post('/cases/:id/consents/:consentId/withdraw', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
+  await checkCaseAccess(req.caller!, id, 'case.update');
   parse(emptyForm, req.body);
   await withdrawConsent(req.caller!, id, String(req.params.consentId));
   res.redirect(303, `/cases/${id}?done=withdrawn#consents`);

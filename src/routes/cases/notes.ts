@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
 import { addNote, addTask, completeTask } from '../../services/case-notes.js';
-import { caseForEdit } from '../../services/cases.js';
+import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { emptyForm, noteForm, taskForm } from './forms.js';
 import { typedValues } from './index.js';
@@ -30,6 +30,7 @@ caseNoteRoutes.post('/cases/:id/notes', permit('case.update'), async (req, res) 
 
 caseNoteRoutes.post('/cases/:id/tasks', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
+  await checkCaseAccess(req.caller!, id, 'case.update');
   const input = parse(taskForm, req.body);
   await addTask(req.caller!, id, input);
   res.redirect(303, `/cases/${id}?done=task#tasks`);
@@ -37,6 +38,7 @@ caseNoteRoutes.post('/cases/:id/tasks', permit('case.update'), async (req, res) 
 
 caseNoteRoutes.post('/cases/:id/tasks/:taskId/done', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
+  await checkCaseAccess(req.caller!, id, 'case.update');
   parse(emptyForm, req.body);
   await completeTask(req.caller!, id, String(req.params.taskId));
   res.redirect(303, `/cases/${id}?done=taskDone#tasks`);
