@@ -2,6 +2,7 @@
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   pages: () => import('./pages.js'),
   auth: () => import('./auth.js'),
+  cases: () => import('./cases.js'),
 };
 
 const name = process.argv[2] ?? 'pages';

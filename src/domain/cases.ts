@@ -33,3 +33,10 @@ export const CASE_QUOTA_BYTES = 50 * 1024 * 1024;
 
 /** Page size of the case list; pages are ranges of the sort key, never skips. */
 export const CASE_PAGE_SIZE = 50;
+
+/** A calendar date written `YYYY-MM-DD` that exists (no 30 February, no 31 April). */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}

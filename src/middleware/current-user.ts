@@ -25,6 +25,17 @@ export function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
+/**
+ * A new session id holding `fields`, saved before the caller answers. express-session would save it
+ * only while the response ends, after the redirect's head has gone out, and a browser that follows
+ * the redirect at once could arrive before the session exists and be sent back to sign in.
+ */
+export async function startSession(req: Request, fields: Partial<Request['session']>): Promise<void> {
+  await regenerate(req);
+  Object.assign(req.session, fields);
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
 export const currentUser: RequestHandler = async (req, res, next) => {
   const data = req.session;
   if (!data?.userId) return next();

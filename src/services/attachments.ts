@@ -122,11 +122,19 @@ export interface AttachmentFile {
   data: Buffer;
 }
 
+/** A lean read gives the driver's Binary, not a Buffer. */
+function bytesOf(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  const inner = (data as { buffer?: Uint8Array } | null)?.buffer;
+  if (inner instanceof Uint8Array) return Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
+  throw new Error('attachment chunk is not binary');
+}
+
 /** Reads the chunks of a stored file and decrypts them; a changed byte anywhere fails (D1). */
 export async function readContent(a: { _id: Types.ObjectId; header: string; chunks: number; generation?: number | null }): Promise<Buffer> {
   const ids = chunkIds(a._id, a.generation ?? 0, a.chunks);
   const rows = await AttachmentChunkModel.find(trusted({ _id: { $in: ids } })).lean();
-  const byId = new Map(rows.map((r) => [r._id, Buffer.from(r.data as unknown as Uint8Array)]));
+  const byId = new Map(rows.map((r) => [r._id, bytesOf(r.data)]));
   const parts = ids.map((id) => byId.get(id));
   if (parts.some((p) => !p)) throw new Error('attachment chunk missing');
   return decryptBytes(a.header, Buffer.concat(parts as Buffer[]));

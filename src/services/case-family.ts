@@ -4,6 +4,7 @@
  * the array under the case's version, so a concurrent edit is told rather than lost (V3).
  */
 import { Types } from 'mongoose';
+import { isIsoDate } from '../domain/cases.js';
 import { Invalid, NotFound } from '../domain/errors.js';
 import type { Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
@@ -56,6 +57,12 @@ export function memberOf(doc: LeanCase['family'][number]): FamilyMemberInput & {
 
 const MAX_FAMILY = 40;
 
+/** The version a $push produced, read back (another write may have come between). */
+async function storedVersion(id: Types.ObjectId, fallback: number): Promise<number> {
+  const after = await CaseModel.findById(id).select({ __v: 1 }).lean();
+  return after?.__v ?? fallback;
+}
+
 export async function addFamilyMember(caller: Caller, caseId: string, input: FamilyMemberInput): Promise<void> {
   checkMember(input);
   const c = await caseInScope(caller, caseId, 'case.update');
@@ -63,8 +70,7 @@ export async function addFamilyMember(caller: Caller, caseId: string, input: Fam
   const member = memberDocument(input);
   const res = await CaseModel.updateOne({ _id: c._id }, { $push: { family: member }, $inc: { __v: 1 } });
   if (res.modifiedCount !== 1) throw new NotFound();
-  const after = await CaseModel.findById(c._id).select({ __v: 1 }).lean();
-  await recordChange(caller, c, after?.__v ?? versionOf(c) + 1, 'family_add', ['family']);
+  await recordChange(caller, c, await storedVersion(c._id, versionOf(c) + 1), 'family_add', ['family']);
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
@@ -137,13 +143,13 @@ export interface ConsentInput {
 export async function addConsent(caller: Caller, caseId: string, input: ConsentInput): Promise<void> {
   const c = await caseInScope(caller, caseId, 'case.update');
   const today = clock.now().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(input.date)) || input.date > today) throw new Invalid({ date: 'cases:errors.date' });
+  if (!isIsoDate(input.date) || input.date > today) throw new Invalid({ date: 'cases:errors.date' });
   let organisationId: Types.ObjectId | undefined;
   if (input.purpose === 'referral') {
     // A referral consent names the organisation the child or guardian agreed to (P1, C4).
     if (!Types.ObjectId.isValid(input.organisationId)) throw new Invalid({ organisationId: 'common:form.required' });
     organisationId = new Types.ObjectId(input.organisationId);
-    if (!(await OrganisationModel.exists({ _id: organisationId }))) throw new Invalid({ organisationId: 'common:form.invalid' });
+    if (!(await OrganisationModel.exists({ _id: organisationId, kind: 'partner' }))) throw new Invalid({ organisationId: 'common:form.invalid' });
   } else if (input.organisationId) {
     throw new Invalid({ organisationId: 'cases:errors.organisationOnlyForReferral' });
   }
@@ -158,7 +164,7 @@ export async function addConsent(caller: Caller, caseId: string, input: ConsentI
   };
   const res = await CaseModel.updateOne({ _id: c._id }, { $push: { consents: consent }, $inc: { __v: 1 } });
   if (res.modifiedCount !== 1) throw new NotFound();
-  await recordChange(caller, c, versionOf(c) + 1, 'consent_add', ['consents']);
+  await recordChange(caller, c, await storedVersion(c._id, versionOf(c) + 1), 'consent_add', ['consents']);
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 

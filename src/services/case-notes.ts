@@ -3,6 +3,7 @@
  * of its own collection, tied to the case and its organisation. Text is sealed with its language (D1).
  */
 import { Types } from 'mongoose';
+import { isIsoDate } from '../domain/cases.js';
 import { Invalid, NotFound } from '../domain/errors.js';
 import type { LookupCode } from '../domain/lookups.js';
 import type { Caller } from '../domain/permissions.js';
@@ -22,9 +23,8 @@ export interface NoteInput {
 
 function pastDate(value: string, field: string): Date {
   const today = clock.now().toISOString().slice(0, 10);
-  const d = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || value > today) throw new Invalid({ [field]: 'cases:errors.date' });
-  return d;
+  if (!isIsoDate(value) || value > today) throw new Invalid({ [field]: 'cases:errors.date' });
+  return new Date(`${value}T00:00:00Z`);
 }
 
 export async function addNote(caller: Caller, caseId: string, input: NoteInput): Promise<void> {
@@ -71,8 +71,8 @@ export interface TaskInput {
 }
 
 export async function addTask(caller: Caller, caseId: string, input: TaskInput): Promise<void> {
+  if (!isIsoDate(input.dueDate)) throw new Invalid({ dueDate: 'cases:errors.date' });
   const due = new Date(`${input.dueDate}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate) || Number.isNaN(due.getTime())) throw new Invalid({ dueDate: 'cases:errors.date' });
   const c = await caseInScope(caller, caseId, 'case.update');
   await CaseTaskModel.create({ caseId: c._id, organisationId: c.organisationId, secret: seal({ title: input.title }), dueDate: due, createdBy: new Types.ObjectId(caller.userId) });
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });

@@ -89,9 +89,14 @@ export function detailsOf(c: LeanCase): CaseDetails {
   };
 }
 
-/** The names a child is found by. */
+/**
+ * The names a child is found by. The local-script names are also given joined in both orders, so a
+ * full name typed without a space (as Thai, Khmer, Lao and Burmese are written) is found however the
+ * word breaker cuts it.
+ */
 export function childNames(d: ChildIdentity): string[] {
-  return [d.givenName, d.familyName, d.givenNameLocal, d.familyNameLocal, d.nickname];
+  const both = d.givenNameLocal && d.familyNameLocal ? [`${d.givenNameLocal} ${d.familyNameLocal}`, `${d.familyNameLocal} ${d.givenNameLocal}`] : [];
+  return [d.givenName, d.familyName, d.givenNameLocal, d.familyNameLocal, d.nickname, ...both];
 }
 
 export function displayName(d: ChildIdentity): string {

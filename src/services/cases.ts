@@ -3,7 +3,7 @@
  * Every read and change of a case writes an audit entry; history keeps the earlier values sealed.
  */
 import { Types } from 'mongoose';
-import { CASE_NUMBER, formatCaseNumber, mayMove, type CaseStatus } from '../domain/cases.js';
+import { CASE_NUMBER, formatCaseNumber, isIsoDate, mayMove, type CaseStatus } from '../domain/cases.js';
 import { Invalid } from '../domain/errors.js';
 import { AREA_CODE, LOOKUPS, SPOKEN_LANGUAGES } from '../domain/lookups.js';
 import { can, type Caller } from '../domain/permissions.js';
@@ -29,21 +29,13 @@ import {
 } from './case-records.js';
 import { trusted } from './trusted.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function validDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
 /** The rules across fields that a form schema cannot say (names, dates, codes). */
 export function checkDetails(d: CaseDetails): void {
   const today = clock.now().toISOString().slice(0, 10);
   const fields: Record<string, string> = {};
   if (![d.givenName, d.familyName, d.givenNameLocal, d.familyNameLocal, d.nickname].some(Boolean)) fields.givenName = 'cases:errors.nameRequired';
-  if (!validDate(d.intakeDate) || d.intakeDate > today) fields.intakeDate = 'cases:errors.date';
-  if (d.dateOfBirth && (!validDate(d.dateOfBirth) || d.dateOfBirth > today || d.dateOfBirth < '1990-01-01')) fields.dateOfBirth = 'cases:errors.date';
+  if (!isIsoDate(d.intakeDate) || d.intakeDate > today) fields.intakeDate = 'cases:errors.date';
+  if (d.dateOfBirth && (!isIsoDate(d.dateOfBirth) || d.dateOfBirth > today || d.dateOfBirth < '1990-01-01')) fields.dateOfBirth = 'cases:errors.date';
   if (d.estimatedAge && !/^\d{1,2}$/.test(d.estimatedAge)) fields.estimatedAge = 'cases:errors.age';
   if (d.nationality && !/^[A-Z]{2}$/.test(d.nationality)) fields.nationality = 'common:form.invalid';
   if (d.location && !AREA_CODE.test(d.location)) fields.location = 'cases:errors.areaCode';
@@ -221,7 +213,7 @@ export async function changeStatus(caller: Caller, id: string, change: StatusCha
     throw new Invalid({ status: 'cases:errors.transition' });
   }
   if (!reasonOk) throw new Invalid({ reason: 'common:form.required' });
-  if (!validDate(change.date) || change.date > clock.now().toISOString().slice(0, 10)) throw new Invalid({ date: 'cases:errors.date' });
+  if (!isIsoDate(change.date) || change.date > clock.now().toISOString().slice(0, 10)) throw new Invalid({ date: 'cases:errors.date' });
   const closure = closing ? { reason: change.reason, date: new Date(`${change.date}T00:00:00Z`), by: new Types.ObjectId(caller.userId) } : undefined;
   const res = await CaseModel.updateOne(
     { _id: c._id, __v: change.version, status: from },

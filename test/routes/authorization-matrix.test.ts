@@ -9,7 +9,14 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { ROLES, can, type Action, type Role, type RoutePermission } from '../../src/domain/permissions.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
+import { addConsent, addFamilyMember } from '../../src/services/case-family.js';
+import { addTask } from '../../src/services/case-notes.js';
+import { uploadAttachment } from '../../src/services/attachments.js';
+import { CaseModel } from '../../src/models/case.js';
+import { CaseTaskModel } from '../../src/models/case-task.js';
+import { AttachmentModel } from '../../src/models/attachment.js';
 import { testApp } from '../helpers/app.js';
+import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
 import { csrfFrom, signIn, tokenOf, type Agent } from '../helpers/session.js';
@@ -48,9 +55,17 @@ interface Row {
   anonymous?: number;
   /** A form body that is valid enough to reach the check (the CSRF token is added). */
   body?: Record<string, string> | ((subject: Subject) => Record<string, string>);
-  /** The record the route acts on: a new user or organisation for each request. */
-  target?: 'user' | 'invited-user' | 'organisation';
+  /**
+   * The record the route acts on: a new user, organisation or case for each request. Case routes are
+   * also tried on a case of the caller's organisation that is neither assigned to them nor in their
+   * team (`unassigned`), which answers 404 like another organisation's.
+   */
+  target?: 'user' | 'invited-user' | 'organisation' | CaseTarget;
 }
+
+/** A case, or a case and one of its parts (`:memberId`, `:consentId`, `:taskId`, `:attachmentId`). */
+type CaseTarget = 'case' | 'case-member' | 'case-consent' | 'case-task' | 'case-attachment';
+const isCaseTarget = (t: Row['target']): t is CaseTarget => typeof t === 'string' && t.startsWith('case');
 
 const MATRIX: Record<string, Row> = {
   'GET /healthz': { permission: 'public', allowed: 200, anonymous: 200 },
@@ -93,6 +108,32 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/organisations/:id': { permission: 'admin.organisations', allowed: 422, other: 404, target: 'organisation', body: {} },
   'GET /audit': { permission: 'audit.read', allowed: 200 },
   'GET /audit/report': { permission: 'audit.read', allowed: 200 },
+  'GET /cases': { permission: 'case.list', allowed: 200 },
+  'GET /cases/new': { permission: 'case.create', allowed: 200 },
+  'POST /cases': { permission: 'case.create', allowed: 422, body: {} },
+  'GET /cases/:id': { permission: 'case.read', allowed: 200, other: 404, target: 'case' },
+  'GET /cases/:id/edit': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /cases/:id/assign': { permission: 'case.assign', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id/assign': { permission: 'case.assign', allowed: 422, other: 404, target: 'case', body: {} },
+  'POST /cases/:id/close': { permission: 'case.close', allowed: 422, other: 404, target: 'case', body: {} },
+  'POST /cases/:id/reopen': { permission: 'case.close', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /cases/:id/history': { permission: 'case.history', allowed: 200, other: 404, target: 'case' },
+  'GET /cases/:id/family/new': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id/family': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /cases/:id/family/:memberId': { permission: 'case.update', allowed: 200, other: 404, target: 'case-member' },
+  'POST /cases/:id/family/:memberId': { permission: 'case.update', allowed: 422, other: 404, target: 'case-member', body: {} },
+  'GET /cases/:id/assessment': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id/assessment': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /cases/:id/consents/new': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id/consents': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'POST /cases/:id/consents/:consentId/withdraw': { permission: 'case.update', allowed: 303, other: 404, target: 'case-consent' },
+  'GET /cases/:id/notes/new': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id/notes': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'POST /cases/:id/tasks': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'POST /cases/:id/tasks/:taskId/done': { permission: 'case.update', allowed: 303, other: 404, target: 'case-task' },
+  'POST /cases/:id/attachments': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: { kind: 'photo' } },
+  'GET /cases/:id/attachments/:attachmentId': { permission: 'case.read', allowed: 200, other: 404, target: 'case-attachment' },
 };
 
 function admits(permission: RoutePermission, subject: Subject): boolean {
@@ -130,6 +171,7 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
     let ownOrg: string;
     let otherOrg: string;
     let otherUser: TestUser;
+    let otherWorker: TestUser;
 
     beforeEach(async function () {
       this.timeout(60_000);
@@ -137,6 +179,7 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
       ownOrg = (await buildOrganisation()).id;
       otherOrg = (await buildOrganisation()).id;
       otherUser = await buildUser({ roles: ['caseworker'], organisationId: otherOrg });
+      otherWorker = await buildUser({ roles: ['caseworker'], organisationId: ownOrg, team: 'Team B' });
       agents.clear();
       const anonymous = request.agent(app);
       csrfFrom((await anonymous.get('/login')).text);
@@ -148,7 +191,44 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
       }
     });
 
-    async function target(kind: Row['target'], relationship: 'own' | 'other'): Promise<string> {
+    type Relationship = 'own' | 'unassigned' | 'other';
+
+    /**
+     * A fresh case for one request, with the part the route acts on: `own` is assigned to the
+     * caseworker and in the supervisor's team; `unassigned` is another team's in the same organisation.
+     */
+    async function caseTarget(kind: CaseTarget, relationship: Relationship): Promise<Record<string, string>> {
+      const owner = relationship === 'own' ? users.get('caseworker')! : relationship === 'unassigned' ? otherWorker : otherUser;
+      const team = relationship === 'own' ? 'Team A' : 'Team B';
+      const caller = callerOf(owner, team);
+      const id = await buildCase(owner, {}, { team });
+      const params: Record<string, string> = { id };
+      if (kind === 'case-member') {
+        await addFamilyMember(caller, id, { relationship: 'aunt', exploitationRole: 'none', livesWithChild: false, guardian: false, givenName: 'Testaunt', familyName: 'Fictional', localName: '', age: '40', contact: '', protectiveFactors: '' });
+        params.memberId = String((await CaseModel.findById(id).lean())!.family[0]!._id);
+      }
+      if (kind === 'case-consent') {
+        await addConsent(caller, id, { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-01-05', formVersion: 'test-1' });
+        params.consentId = String((await CaseModel.findById(id).lean())!.consents[0]!._id);
+      }
+      if (kind === 'case-task') {
+        await addTask(caller, id, { title: 'Fictional follow-up', dueDate: '2026-12-01' });
+        params.taskId = String((await CaseTaskModel.findOne({ caseId: id }).lean())!._id);
+      }
+      if (kind === 'case-attachment') {
+        const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+        await uploadAttachment(caller, id, { kind: 'other', name: 'fictional.pdf', data: pdf });
+        params.attachmentId = String((await AttachmentModel.findOne({ caseId: id }).lean())!._id);
+      }
+      return params;
+    }
+
+    async function target(kind: Row['target'], relationship: Relationship): Promise<Record<string, string>> {
+      if (isCaseTarget(kind)) return caseTarget(kind, relationship);
+      return { id: await userOrOrganisation(kind, relationship === 'own' ? 'own' : 'other') };
+    }
+
+    async function userOrOrganisation(kind: Row['target'], relationship: 'own' | 'other'): Promise<string> {
       const organisationId = relationship === 'own' ? ownOrg : otherOrg;
       if (kind === 'organisation') return organisationId;
       if (kind === 'invited-user') return (await buildUser({ roles: ['caseworker'], organisationId, status: 'invited' })).id;
@@ -164,7 +244,7 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
     }
 
     it('answers each subject as the matrix says, and audits denials on records', async function () {
-      this.timeout(120_000);
+      this.timeout(300_000);
       const failures: string[] = [];
       // Sign-out last: it ends the sessions the other rows use.
       const keys = Object.keys(MATRIX).sort((a, b) => Number(a === 'POST /logout') - Number(b === 'POST /logout'));
@@ -172,10 +252,11 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
         const row = MATRIX[key]!;
         const [method, pattern] = key.split(' ') as [string, string];
         for (const subject of ['anonymous', ...ROLES] as Subject[]) {
-          const relationships: ('own' | 'other')[] = row.target ? ['own', 'other'] : ['own'];
+          const relationships: Relationship[] = !row.target ? ['own'] : isCaseTarget(row.target) ? ['own', 'unassigned', 'other'] : ['own', 'other'];
           for (const relationship of relationships) {
-            const id = row.target ? await target(row.target, relationship) : '';
-            const path = pattern.replace(':id', id);
+            const params = row.target ? await target(row.target, relationship) : {};
+            const id = params.id ?? '';
+            const path = pattern.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? `:${name}`);
             const res = await call(subject, method, path, row);
             const expected = !admits(row.permission, subject)
               ? subject === 'anonymous'
@@ -183,16 +264,16 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
                 : 403
               : subject === 'anonymous'
                 ? (row.anonymous ?? row.allowed)
-                : relationship === 'other'
-                  ? row.other!
-                  : row.allowed;
+                : relationship === 'own'
+                  ? row.allowed
+                  : row.other!;
             if (res.status !== expected) failures.push(`${key} as ${subject} (${relationship}): ${res.status}, expected ${expected}`);
-            if (expected === 404 && relationship === 'other' && subject !== 'anonymous') {
+            if (expected === 404 && relationship !== 'own' && subject !== 'anonymous') {
               const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordId: id, userId: users.get(subject)!.id }).lean();
               if (!entry) failures.push(`${key} as ${subject}: no access_denied entry for ${id}`);
             }
             if (expected === 403) {
-              const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordType: 'route', recordId: path, userId: users.get(subject)!.id }).lean();
+              const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordType: 'route', recordId: path.slice(0, 64), userId: users.get(subject)!.id }).lean();
               if (!entry) failures.push(`${key} as ${subject}: refusal not audited`);
             }
           }

@@ -9,7 +9,7 @@ import { config } from '../../config/index.js';
 import { connect, disconnect } from './connection.js';
 import { EngineUnavailableError, ensureEngineBinary, startEngine, type Engine } from './engine.js';
 
-export { isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
+export { engineScansOnly, isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
 export { EngineUnavailableError } from './engine.js';
 
 export interface OpenDatabase {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Invalid } from '../../domain/errors.js';
 import { LOCALES } from '../../domain/locales.js';
 import { clock } from '../../lib/clock.js';
-import { regenerate } from '../../middleware/current-user.js';
+import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
 import { changePassword, updatePreferences } from '../../services/account.js';
 import { recoveryCodesLeft, renewRecoveryCodes } from '../../services/mfa.js';
@@ -57,8 +57,7 @@ accountRoutes.post('/account/password', permit('account'), async (req, res) => {
     const epoch = await changePassword(req.caller!, { current: input.current, next: input.next });
     // Every other session has ended; this one continues under a new id and the new epoch.
     const { userId, startedAt } = req.session;
-    await regenerate(req);
-    Object.assign(req.session, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });
+    await startSession(req, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });
     res.redirect(303, '/account?saved=1');
   } catch (err) {
     renderInvalid(err, req, res, 'account/password', { title: req.t('account:password.title'), forced: req.user!.mustChangePassword });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TooManyAttempts } from '../../domain/errors.js';
 import { clock } from '../../lib/clock.js';
 import { formToken } from '../../middleware/csrf.js';
-import { regenerate } from '../../middleware/current-user.js';
+import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
 import { SignInFailed, signIn, signOut } from '../../services/auth.js';
 import { form, parse, secret } from '../forms.js';
@@ -40,9 +40,8 @@ export function loginRoutes(limit: RequestHandler): Router {
     try {
       const result = await signIn(input, req.ip);
       // A new session id at sign-in (SECURITY.md S2); the second factor gets yet another.
-      await regenerate(req);
       const now = clock.ms();
-      Object.assign(req.session, { userId: result.userId, epoch: result.epoch, mfa: result.mfa === 'none', startedAt: now, seenAt: now });
+      await startSession(req, { userId: result.userId, epoch: result.epoch, mfa: result.mfa === 'none', startedAt: now, seenAt: now });
       const next = returnPath(input.next) ?? '/';
       if (result.mfa === 'none') return res.redirect(303, next);
       return res.redirect(303, result.mfa === 'verify' ? `/mfa?next=${encodeURIComponent(next)}` : '/mfa/setup');

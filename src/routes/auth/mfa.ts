@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clock } from '../../lib/clock.js';
 import { toLatinDigits } from '../../lib/i18n/format.js';
 import { formToken } from '../../middleware/csrf.js';
-import { regenerate } from '../../middleware/current-user.js';
+import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
 import { confirmEnrolment, pendingEnrolment, startEnrolment, verifySecondFactor } from '../../services/mfa.js';
 import { form, parse, renderInvalid } from '../forms.js';
@@ -14,8 +14,7 @@ const startForm = form({ start: z.literal('1') });
 /** After the second factor: a fresh session id again (SECURITY.md S2), marked as fully signed in. */
 async function completeSignIn(req: Request): Promise<void> {
   const { userId, epoch, startedAt } = req.session;
-  await regenerate(req);
-  Object.assign(req.session, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });
+  await startSession(req, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });
 }
 
 export function mfaRoutes(limit: RequestHandler): Router {
