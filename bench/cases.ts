@@ -86,6 +86,10 @@ async function seed(orgId: Types.ObjectId, workerId: Types.ObjectId, otherWorker
         team: 'Team A',
         child: { sex: doc['child.sex'], nationality: doc['child.nationality'], languages: doc['child.languages'], disability: doc['child.disability'], placement: doc['child.placement'], secret: doc['child.secret'] },
         searchTokens: doc.searchTokens,
+        family: [],
+        consents: [],
+        attachmentBytes: 0,
+        __v: 0,
       });
     }
     await CaseModel.collection.insertMany(docs);

@@ -7,7 +7,6 @@ import { Types } from 'mongoose';
 import { CASE_PAGE_SIZE } from '../domain/cases.js';
 import { Invalid } from '../domain/errors.js';
 import { can, caseFilter, type Caller } from '../domain/permissions.js';
-import { engineScansOnly } from '../lib/db/index.js';
 import { CaseModel } from '../models/case.js';
 import { UserModel } from '../models/user.js';
 import { requireAction } from './access.js';
@@ -119,9 +118,7 @@ export async function listCases(caller: Caller, query: CaseListQuery) {
   if (query.q) parts.push(await searchFilter(caller, query.q));
   if (query.after) parts.push(rangeAfter(query.sort, query.after));
   const spec = SORTS[query.sort];
-  // Registration order is `_id` order; on an engine that only scans, insertion order is the same order
-  // read without sorting (ids are made when a case is registered, so both agree).
-  const sort: Record<string, 1 | -1> = spec.key ? { [spec.key]: spec.dir, _id: spec.dir } : engineScansOnly() ? { $natural: spec.dir } : { _id: spec.dir };
+  const sort: Record<string, 1 | -1> = spec.key ? { [spec.key]: spec.dir, _id: spec.dir } : { _id: spec.dir };
   const fields: Record<string, 1> = { caseNumber: 1, status: 1, riskLevel: 1, riskRank: 1, exploitationTypes: 1, 'intake.date': 1, caseworkerIds: 1, team: 1 };
   if (identifying) fields['child.secret'] = 1;
   const rows = (await CaseModel.find(trusted({ $and: parts }))

@@ -3,12 +3,14 @@
  * (so they are sealed, tokenised and audited the same way). Names are drawn at random from
  * demo-names.ts; every child, relative, note and file is made up. A fixed seed makes every run the same.
  */
+import type { Types } from 'mongoose';
 import sharp from 'sharp';
 import { LOOKUPS } from '../domain/lookups.js';
 import type { Caller, Role } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
 import { CaseModel } from '../models/case.js';
 import { OrganisationModel } from '../models/organisation.js';
+import { SystemStateModel } from '../models/system-state.js';
 import { UserModel } from '../models/user.js';
 import { uploadAttachment } from './attachments.js';
 import { addConsent, addFamilyMember, saveAssessment } from './case-family.js';
@@ -133,15 +135,34 @@ async function staff(organisationId: string, role: Role): Promise<Caller | undef
   return u ? { userId: String(u._id), organisationId, roles: u.roles as Role[], team: u.team ?? undefined, ip: '127.0.0.1' } : undefined;
 }
 
+/**
+ * One seeder per organisation, even when `npm start` and `seed:demo` run at once: the first to insert
+ * the claim document seeds it. A run stopped halfway leaves a partly seeded organisation, which is
+ * not seeded again (it is demo data).
+ */
+async function claim(code: string): Promise<boolean> {
+  try {
+    await SystemStateModel.create({ _id: `demo-cases:${code}`, at: new Date() });
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
+}
+
 /** Registers the demo cases of each demo NGO that has none yet; returns how many were made. */
 export async function seedDemoCases(onCase: (done: number, total: number) => void = () => undefined): Promise<number> {
   const rnd = random(20261127);
   const partners = await OrganisationModel.find({ kind: 'partner', demo: true }).select({ _id: 1 }).lean();
-  const total = PLANS.reduce((n, p) => n + p.cases, 0);
   let made = 0;
+  // Every organisation is claimed before any is seeded, so a second seeder finds nothing left to do.
+  const mine: { plan: Plan; org: { _id: Types.ObjectId } }[] = [];
   for (const plan of PLANS) {
-    const org = await OrganisationModel.findOne({ code: plan.code }).lean();
-    if (!org || (await CaseModel.exists({ organisationId: org._id }))) continue;
+    const org = await OrganisationModel.findOne({ code: plan.code }).select({ _id: 1 }).lean();
+    if (org && !(await CaseModel.exists({ organisationId: org._id })) && (await claim(plan.code))) mine.push({ plan, org });
+  }
+  const total = mine.reduce((n, m) => n + m.plan.cases, 0);
+  for (const { plan, org } of mine) {
     const worker = await staff(String(org._id), 'caseworker');
     if (!worker) continue;
     for (let i = 0; i < plan.cases; i++) {

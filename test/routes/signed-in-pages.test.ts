@@ -6,10 +6,16 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose, { Types } from 'mongoose';
-import { LOCALES } from '../../src/domain/locales.js';
+import { LOCALE_INFO, LOCALES } from '../../src/domain/locales.js';
 import type { Role } from '../../src/domain/permissions.js';
 import { createI18n } from '../../src/lib/i18n/index.js';
+import { COMMON_NATIONALITIES, SPOKEN_LANGUAGES } from '../../src/domain/lookups.js';
+import { CaseModel } from '../../src/models/case.js';
+import { addConsent, addFamilyMember } from '../../src/services/case-family.js';
+import { addNote, addTask } from '../../src/services/case-notes.js';
+import { updateCase } from '../../src/services/cases.js';
 import { testApp } from '../helpers/app.js';
+import { buildCase, callerOf, caseDetails } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildUser, type TestUser } from '../helpers/factories.js';
 import { visibleText } from '../helpers/pages.js';
@@ -33,7 +39,30 @@ const PAGES_BY_ROLE: PageCase[] = [
   { role: 'admin', path: '/admin/organisations/:org' },
   { role: 'auditor', path: '/audit' },
   { role: 'auditor', path: '/audit/report?user=:email&from=2020-01-01&to=2100-01-01' },
+  { role: 'caseworker', path: '/cases' },
+  { role: 'caseworker', path: '/cases/new' },
+  { role: 'caseworker', path: '/cases/:case' },
+  { role: 'caseworker', path: '/cases/:case/edit' },
+  { role: 'caseworker', path: '/cases/:case/family/new' },
+  { role: 'caseworker', path: '/cases/:case/family/:member' },
+  { role: 'caseworker', path: '/cases/:case/assessment' },
+  { role: 'caseworker', path: '/cases/:case/consents/new' },
+  { role: 'caseworker', path: '/cases/:case/notes/new' },
+  { role: 'supervisor', path: '/cases/:case/assign' },
+  { role: 'supervisor', path: '/cases/:case/history' },
+  { role: 'manager', path: '/cases' },
 ];
+
+/**
+ * Names that come from Intl (countries, languages), not from the locale files: English in the
+ * pseudo-locale, like the dates Intl formats there (removed below).
+ */
+const INTL_NAMES = [
+  ...COMMON_NATIONALITIES.map((c) => new Intl.DisplayNames(['en'], { type: 'region' }).of(c)!),
+  ...SPOKEN_LANGUAGES.map((c) => new Intl.DisplayNames(['en'], { type: 'language' }).of(c)!),
+]
+  // Longest first, so "Vietnamese" goes before "Vietnam" can leave "ese" behind.
+  .sort((a, b) => b.length - a.length);
 
 describe('signed-in pages in every language', () => {
   useDatabase('signedin');
@@ -41,6 +70,8 @@ describe('signed-in pages in every language', () => {
   const users = new Map<Role, TestUser>();
   const agents = new Map<Role, Agent>();
   let colleague: TestUser;
+  let caseId: string;
+  let memberId: string;
 
   async function setLocale(user: TestUser, locale: string): Promise<void> {
     // Straight to the collection: the pseudo-locale is not one a user can choose.
@@ -48,7 +79,7 @@ describe('signed-in pages in every language', () => {
   }
 
   function pathFor(c: PageCase): string {
-    return c.path.replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
+    return c.path.replace(':case', caseId).replace(':member', memberId).replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
   }
 
   beforeEach(async function () {
@@ -59,6 +90,19 @@ describe('signed-in pages in every language', () => {
     colleague = await buildUser({ roles: ['caseworker'], organisationId: first.organisationId });
     users.set('caseworker', colleague);
     users.set('auditor', await buildUser({ roles: ['auditor'], organisationId: first.organisationId }));
+    users.set('supervisor', await buildUser({ roles: ['supervisor'], organisationId: first.organisationId, team: 'Team A' }));
+    users.set('manager', await buildUser({ roles: ['manager'], organisationId: first.organisationId }));
+    // A case with every section filled in, assigned to the caseworker, in the supervisor's team.
+    caseId = await buildCase(colleague, { givenName: 'Testchild', familyName: 'Fictional', school: '' }, { team: 'Team A' });
+    const caller = callerOf(colleague, 'Team A');
+    await addFamilyMember(caller, caseId, { relationship: 'aunt', exploitationRole: 'suspected', livesWithChild: true, guardian: false, givenName: 'Testaunt', familyName: 'Fictional', localName: '', age: '41', contact: '', protectiveFactors: '' });
+    memberId = String((await CaseModel.findById(caseId).lean())!.family[0]!._id);
+    await addConsent(caller, caseId, { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-01-05', formVersion: 'F1' });
+    await addNote(caller, caseId, { type: 'home_visit', date: '2026-01-06', language: 'en', text: 'Fictional note' });
+    await addTask(caller, caseId, { title: 'Fictional task', dueDate: '2026-12-01' });
+    // An edit, so the history page has earlier values to show.
+    const version = (await CaseModel.findById(caseId).lean())!.__v;
+    await updateCase(caller, caseId, version, { ...caseDetails({ givenName: 'Testchild', familyName: 'Fictional', school: '' }), riskLevel: 'critical', sex: 'male' });
     for (const [role, user] of users) agents.set(role, await signIn(app, user));
   });
 
@@ -70,8 +114,11 @@ describe('signed-in pages in every language', () => {
       expect(res.status, c.path).to.equal(200);
       expect(res.headers['content-language'], c.path).to.equal(PSEUDO);
       const org = /Test Organisation \d+ \(fictional\)/.exec(res.text)?.[0];
-      const left = untranslated(res.text, [...data, ...(org ? [org] : []), 'ZZ-TEST-', 'PH', 'Team A']);
-      expect(left.filter((t) => !/^[\d\s:Z#.,()-]*$/.test(t) && !/^[0-9a-f]{24}$/.test(t.trim())), c.path).to.deep.equal([]);
+      // The language menu's own names first ("Bahasa Indonesia" before "Indonesia").
+      const caseData = c.path.startsWith('/cases') ? [...Object.values(LOCALE_INFO).map((l) => l.autonym), 'Testchild', 'Fictional', 'Testaunt', 'Fictional note', 'Fictional task', 'F1', 'PH-07-072217', ...INTL_NAMES] : [];
+      const known = [...data, ...caseData, ...(org ? [org] : []), 'ZZ-TEST-', 'PH', 'Team A'].sort((a, b) => b.length - a.length);
+      const left = untranslated(res.text, known).map((t) => t.replace(/[A-Z][a-z]{2} \d{1,2}, \d{4}/g, '').replace(/[·\s]+$/, ''));
+      expect(left.filter((t) => !/^[\d\s:Z#.,()·-]*$/.test(t) && !/^[0-9a-f]{24}$/.test(t.trim())), c.path).to.deep.equal([]);
     }
     // The enrolment page of someone without a second factor yet.
     const newcomer = await buildUser({ roles: ['manager'], mfa: false, organisationId: users.get('admin')!.organisationId });
@@ -91,7 +138,7 @@ describe('signed-in pages in every language', () => {
         const res = await agents.get(c.role)!.get(pathFor(c));
         expect(res.status, `${c.path} ${lng}`).to.equal(200);
         expect(res.text, `${c.path} ${lng}`).to.include(`<html lang="${lng}"`);
-        const keys = visibleText(res.text).filter((t) => /\b(common|auth|account|admin|audit):[a-zA-Z_.]+\b/.test(t));
+        const keys = visibleText(res.text).filter((t) => /\b(common|auth|account|admin|audit|cases|lookups):[a-zA-Z_.]+\b/.test(t));
         expect(keys, `${c.path} ${lng}`).to.deep.equal([]);
       }
     }
