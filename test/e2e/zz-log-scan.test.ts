@@ -14,7 +14,11 @@ describe('the logs of the whole run (SECURITY.md D4)', () => {
     const planted = plantedSecrets();
     expect(log.split('\n').length, 'the run did log').to.be.greaterThan(100);
     expect(planted.length, 'the tests planted their secrets').to.be.greaterThan(20);
-    const found = [...planted, DEMO_PASSWORD].filter((secret) => log.includes(secret));
+    // A short secret (a 6-digit code) counts only as a whole word: inside a timestamp or a request id
+    // it is a coincidence, not a leak.
+    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const inLog = (secret: string) => (secret.length >= 12 ? log.includes(secret) : new RegExp(`(?<![0-9A-Za-z])${escape(secret)}(?![0-9A-Za-z])`).test(log));
+    const found = [...planted, DEMO_PASSWORD].filter(inLog);
     expect(found).to.deep.equal([]);
   });
 

@@ -29,3 +29,13 @@ describe('lookups (I18N.md: codes with a label in every locale)', () => {
     });
   }
 });
+
+describe('the case list’s indexes (issue 4, item 8)', () => {
+  it('declares an index led by the organisation for every filter and sort of the list', async () => {
+    const { CaseModel } = await import('../../src/models/case.js');
+    const indexes = CaseModel.schema.indexes().map(([fields]) => Object.keys(fields));
+    for (const field of ['status', 'riskLevel', 'exploitationTypes', 'caseworkerIds', 'supervisorId', 'team', 'intake.date', 'riskRank', 'searchTokens', 'caseNumber', '_id']) {
+      expect(indexes.some((keys) => keys[0] === 'organisationId' && keys[1] === field), field).to.equal(true);
+    }
+  });
+});
