@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { LOCALES_DIR } from '../../src/lib/paths.js';
 import { UserModel } from '../../src/models/user.js';
-import { testApp } from '../helpers/app.js';
-import { startHarness, watchedPage, type Harness, type WatchedPage } from '../helpers/browser.js';
+import { expectClean, pathOf, useBrowser, watchedPage } from '../helpers/browser.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildUser } from '../helpers/factories.js';
 import type { Tree } from '../helpers/locale-check.js';
@@ -31,31 +30,16 @@ async function navigateBy(page: Page, target: Locator): Promise<void> {
   await Promise.all([page.waitForEvent('load'), target.click()]);
 }
 
-function pathOf(page: Page): string {
-  return new URL(page.url()).pathname;
-}
 
 async function h1(page: Page): Promise<string> {
   return ((await page.textContent('h1')) ?? '').trim();
 }
 
-/** No console error, page error, failed request or CSP violation so far, naming the page reached. */
-function expectClean(watched: WatchedPage, where: string): void {
-  expect(watched.problems, `problems on the way to ${where}`).to.deep.equal([]);
-}
 
 describe('in Chromium: sign in, switch language, sign out', function () {
   this.timeout(60_000);
   useDatabase('e2esignin');
-  let harness: Harness;
-  const contexts: BrowserContext[] = [];
-  before(async () => {
-    harness = await startHarness(await testApp());
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  after(async () => harness?.close());
+  const browser = useBrowser();
 
   it('sign in with password and TOTP, switch to Thai, sign out; the old cookie in a second context gets nothing', async () => {
     const user = await buildUser({ roles: ['caseworker'] });
@@ -63,13 +47,12 @@ describe('in Chromium: sign in, switch language, sign out', function () {
     if (!record) throw new Error('the factory user is not in the database');
     const name = record.name;
 
-    const first = await harness.browser.newContext();
-    contexts.push(first);
+    const first = await browser.newContext();
     const watched = await watchedPage(first);
     const { page } = watched;
 
     // 1. Password, then the second factor.
-    const login = await page.goto(`${harness.baseUrl}/login`);
+    const login = await page.goto(`${browser.harness().baseUrl}/login`);
     expect(login?.status()).to.equal(200);
     expect(await page.getAttribute('html', 'lang')).to.equal('en');
     expect(await h1(page)).to.equal(text('en', 'auth:login.title'));
@@ -105,7 +88,7 @@ describe('in Chromium: sign in, switch language, sign out', function () {
     expectClean(watched, '/account (in Thai)');
 
     // 3. The session cookie as it is now.
-    const cookie = (await first.cookies(harness.baseUrl)).find((c) => c.name === SESSION_COOKIE);
+    const cookie = (await first.cookies(browser.harness().baseUrl)).find((c) => c.name === SESSION_COOKIE);
     if (!cookie) throw new Error(`no ${SESSION_COOKIE} cookie in the signed-in context`);
     plant(cookie.value);
     expect(cookie.httpOnly).to.equal(true);
@@ -123,13 +106,12 @@ describe('in Chromium: sign in, switch language, sign out', function () {
     expectClean(watched, '/login?ended=1');
 
     // 5. Another browser with the old cookie gets nothing.
-    const second = await harness.browser.newContext();
-    contexts.push(second);
+    const second = await browser.newContext();
     await second.addCookies([
       { name: cookie.name, value: cookie.value, domain: cookie.domain, path: cookie.path, httpOnly: cookie.httpOnly, secure: cookie.secure, sameSite: cookie.sameSite },
     ]);
     const stranger = await watchedPage(second);
-    await stranger.page.goto(`${harness.baseUrl}/account`);
+    await stranger.page.goto(`${browser.harness().baseUrl}/account`);
     expect(pathOf(stranger.page), 'the old cookie on /account').to.equal('/login');
     const body = (await stranger.page.textContent('body')) ?? '';
     expect(body).not.to.include(name);

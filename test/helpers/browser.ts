@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { testApp } from './app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -70,4 +71,37 @@ export async function watchedPage(context: BrowserContext): Promise<WatchedPage>
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
   return { page, problems };
+}
+
+/** No console error, page error, failed request or CSP violation so far, naming the page reached. */
+export function expectClean(watched: WatchedPage, where: string): void {
+  if (watched.problems.length > 0) throw new Error(`problems on the way to ${where}: ${JSON.stringify(watched.problems)}`);
+}
+
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+/**
+ * Call at the top of a describe: Chromium and the app for the whole file, and browser contexts that
+ * are closed after each test.
+ */
+export function useBrowser(): { harness: () => Harness; newContext: (options?: BrowserContextOptions) => Promise<BrowserContext> } {
+  let harness: Harness | undefined;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    harness = await startHarness(await testApp());
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  after(async () => harness?.close());
+  return {
+    harness: () => harness!,
+    async newContext(options = {}) {
+      const context = await harness!.browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+  };
 }

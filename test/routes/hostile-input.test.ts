@@ -11,15 +11,20 @@ import fc from 'fast-check';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { LOCALES } from '../../src/domain/locales.js';
+import { LOOKUPS, type LookupList } from '../../src/domain/lookups.js';
 import { ROLES } from '../../src/domain/permissions.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
 import { AuthTokenModel } from '../../src/models/auth-token.js';
+import { CaseModel } from '../../src/models/case.js';
+import { CaseNoteModel } from '../../src/models/case-note.js';
+import { CaseTaskModel } from '../../src/models/case-task.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
 import { UserModel } from '../../src/models/user.js';
 import { issueToken } from '../../src/services/tokens.js';
 import { testApp } from '../helpers/app.js';
+import { buildCase, caseDetails } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
-import { buildOrganisation, buildUser } from '../helpers/factories.js';
+import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
 import { csrfFrom, signIn, signInWithPassword, tokenOf, type Agent } from '../helpers/session.js';
 import { plant } from '../helpers/secrets.js';
 
@@ -381,7 +386,7 @@ function expectNothingPolluted(): void {
 
 /** No document anywhere got a `polluted` field (read through the driver, without sanitizeFilter). */
 async function expectNoPollutedDocuments(): Promise<void> {
-  for (const model of [UserModel, OrganisationModel, AuthTokenModel]) {
+  for (const model of [UserModel, OrganisationModel, AuthTokenModel, CaseModel, CaseNoteModel, CaseTaskModel]) {
     expect(await model.collection.countDocuments({ polluted: { $exists: true } }), model.modelName).to.equal(0);
   }
 }
@@ -436,6 +441,156 @@ async function organisationsSnapshot() {
   const orgs = await OrganisationModel.find({}).sort({ code: 1 }).lean();
   return orgs.map((o) => ({ id: String(o._id), code: o.code, kind: o.kind, country: o.country, name: JSON.stringify(o.name), services: [...(o.services ?? [])], preferredLocale: o.preferredLocale, v: o.__v }));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The case forms (issue 4).
+
+/** A valid value as a browser sends it: a list of one is the single field, not `key[]`. */
+const asSent = (v: string | string[]): Value => (Array.isArray(v) && v.length === 1 ? v[0]! : v);
+
+/** A case form's field: anything hostile, the valid value wrapped or repeated, or a near miss (some of them valid). */
+function caseField(valid: string, near: Value[] = []): fc.Arbitrary<Value> {
+  return fc.oneof({ arbitrary: value, weight: 3 }, { arbitrary: wrapped(valid), weight: 1 }, ...(near.length > 0 ? [{ arbitrary: fc.constantFrom(...near), weight: 2 }] : []));
+}
+
+/** A code field: other codes of the list (valid), and codes as nobody should type them. */
+function codeField(list: LookupList, valid: string): fc.Arbitrary<Value> {
+  const others = (LOOKUPS[list] as readonly string[]).filter((c) => c !== valid);
+  return caseField(valid, [...others.slice(0, 2), valid.toUpperCase(), ` ${valid}`, `${valid}\u0000`, `${valid}\u200B`, '__proto__', 'toString', 'constructor', '']);
+}
+
+/** Dates: the valid one in Thai digits, impossible days, the edges of the date of birth, other shapes. */
+const DATE_NEAR: Value[] = [
+  '2026-03-01',
+  '\u0E52\u0E50\u0E52\u0E56-\u0E50\u0E53-\u0E50\u0E52',
+  '1990-01-01',
+  '1989-12-31',
+  '2024-02-29',
+  '2023-02-29',
+  '2024-02-30',
+  '2024-13-01',
+  '0000-00-00',
+  '9999-12-31',
+  '2026-3-2',
+  ' 2026-03-02 ',
+  '2026-03-02T00',
+  '+02026-03-02',
+  '2026\u201103\u201102',
+  '',
+];
+
+/** Free text: the valid value, empty, at and over the cap, Thai, Burmese (Unicode and Zawgyi). */
+function textField(valid: string, max: number): fc.Arbitrary<Value> {
+  return caseField(valid, ['', ' ', 'D'.repeat(max), 'D'.repeat(max + 1), '\u0E2A\u0E21\u0E0A\u0E32\u0E22', '\u1019\u1004\u103A\u1038', '\u1019\u1004\u1039\u1038', `${valid}\u0000`]);
+}
+
+/** The details of the registration and edit forms: a valid body, and hostile values for every field. */
+function detailsForm(givenName: string): { valid: Record<string, Value>; hostile: Fields } {
+  const details = caseDetails({ givenName });
+  const valid = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, asSent(v)]));
+  const types = LOOKUPS.exploitationType;
+  const hostile: Fields = {
+    riskLevel: codeField('riskLevel', details.riskLevel),
+    exploitationTypes: fc.oneof(codeField('exploitationType', 'livestream_abuse'), fc.constantFrom<Value>([types[0], types[1]], [...types], [...types, types[0]], [], [types[0], types[0]], [types[0], { $ne: null }])),
+    intakeDate: caseField(details.intakeDate, DATE_NEAR),
+    identifiedBy: codeField('identifiedBy', details.identifiedBy),
+    source: codeField('intakeSource', details.source),
+    givenName: textField(givenName, 100),
+    familyName: textField(details.familyName, 100),
+    givenNameLocal: textField('', 100),
+    familyNameLocal: textField('', 100),
+    nickname: textField('', 100),
+    sex: codeField('sex', details.sex),
+    dateOfBirth: caseField(details.dateOfBirth, DATE_NEAR),
+    estimatedAge: caseField('', ['7', '\u0E51\u0E52', '\u0661\u0662', '123', '-1', '1.5', ' 9 ', '1e1']),
+    nationality: caseField(details.nationality, ['ph', 'TH', 'XX', '\u00DF', 'PHL', 'P1', '\u01C6', ' ph ', 'p\u0307h', '\u0131d']),
+    languages: fc.oneof(caseField('ceb'), fc.constantFrom<Value>('th', ['ceb', 'th'], ['ceb', 'ceb'], Array<Value>(11).fill('th'), 'xx', ['__proto__'], 'toString', 'CEB', '', 'ceb\u0000')),
+    disability: codeField('disability', details.disability),
+    placement: codeField('placement', details.placement),
+    location: caseField(details.location, ['ph-07-072217', 'PH', 'PH-', 'PH--07', 'PH-07-072217-1-2-3', `PH-${'A'.repeat(13)}`, '../PH', 'PH-07\u0000', 'ph-\u0131', 'P'.repeat(61)]),
+    school: textField('', 200),
+  };
+  return { valid, hostile };
+}
+
+/** What a case, a note or a task has that no form sets. */
+const RECORD_KEYS = ['status', 'organisationId', 'caseNumber', 'caseworkerIds', 'supervisorId', 'team', 'riskRank', 'searchTokens', 'child', 'child[secret]', 'child.secret', 'closure', 'consents', 'family', '__v', '_id', 'demo', 'attachmentBytes', 'caseId', 'authorId', 'createdBy', 'doneAt', 'recordedBy'];
+
+/**
+ * Bodies for a case form as a browser nearly sent it: every field valid but up to two, which take a
+ * hostile value, now and then a field left out, and now and then a field of the record the form does
+ * not have (or a hostile key). Mixed with `shots()`, hostile throughout, with the same values.
+ */
+function caseShots(valid: Record<string, Value>, hostile: Fields, required: string[], tempting: fc.Arbitrary<Value>): fc.Arbitrary<Shot> {
+  const names = Object.keys(valid);
+  const extra: fc.Arbitrary<Entry> = fc.oneof(fc.tuple(fc.constantFrom(...RECORD_KEYS), fc.oneof(value, tempting)), fc.tuple(hostileKey(names), value));
+  const nearly: fc.Arbitrary<Shot> = fc
+    .record({
+      kind: fc.constantFrom('form' as const, 'json' as const),
+      changed: fc.uniqueArray(fc.constantFrom(...Object.keys(hostile)), { maxLength: 2 }).chain((keys) => fc.tuple(...keys.map((k) => hostile[k]!.map((v): Entry => [k, v])))),
+      left: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: fc.constantFrom(...names), weight: 1 }),
+      extra: fc.oneof({ arbitrary: fc.constant<Entry[]>([]), weight: 3 }, { arbitrary: extra.map((e) => [e]), weight: 1 }),
+    })
+    .map(({ kind, changed, left, extra: more }): Shot => {
+      const replaced = new Map<string, Value>(changed);
+      const own = names.filter((k) => replaced.has(k) || k !== left).map((k): Entry => [k, replaced.has(k) ? replaced.get(k)! : valid[k]!]);
+      const added = changed.filter(([k]) => !names.includes(k));
+      return { kind, entries: [...own, ...added, ...more] };
+    });
+  const pick = (keep: (k: string) => boolean) => Object.fromEntries(Object.entries(hostile).filter(([k]) => keep(k)));
+  return fc.oneof({ arbitrary: nearly, weight: 3 }, { arbitrary: shots(pick((k) => required.includes(k)), pick((k) => !required.includes(k))), weight: 1 });
+}
+
+const CASE_KEYS = ['_id', 'organisationId', 'caseNumber', 'status', 'riskLevel', 'riskRank', 'exploitationTypes', 'intake', 'caseworkerIds', 'supervisorId', 'team', 'child', 'family', 'familyAssessment', 'consents', 'closure', 'searchTokens', 'attachmentBytes', 'demo', 'createdAt', 'updatedAt', '__v'];
+const CHILD_KEYS = ['sex', 'nationality', 'languages', 'disability', 'placement', 'secret'];
+const INTAKE_KEYS = ['date', 'identifiedBy', 'source'];
+const MEMBER_KEYS = ['_id', 'relationship', 'exploitationRole', 'livesWithChild', 'guardian', 'secret'];
+const CONSENT_KEYS = ['_id', 'purpose', 'organisationId', 'givenBy', 'date', 'formVersion', 'recordedBy', 'withdrawnAt', 'withdrawnBy'];
+const NOTE_KEYS = ['_id', 'caseId', 'organisationId', 'type', 'date', 'language', 'secret', 'authorId', 'demo', 'createdAt', 'updatedAt', '__v'];
+const TASK_KEYS = ['_id', 'caseId', 'organisationId', 'secret', 'dueDate', 'createdBy', 'doneAt', 'doneBy', 'demo', 'createdAt', 'updatedAt', '__v'];
+
+const unknownKeys = (doc: unknown, allowed: string[]) => Object.keys((doc ?? {}) as object).filter((k) => !allowed.includes(k));
+
+/**
+ * Every case, read through the driver: only the schema's fields (at every level), still `open`, in
+ * one of the organisations of the test, with codes from the lookups.
+ */
+async function expectCasesInShape(organisations: string[], what: string): Promise<void> {
+  for (const doc of await CaseModel.collection.find({}).toArray()) {
+    const label = `${what}: case ${String(doc._id)}`;
+    expect(unknownKeys(doc, CASE_KEYS), `${label} fields`).to.deep.equal([]);
+    expect(unknownKeys(doc.child, CHILD_KEYS), `${label} child fields`).to.deep.equal([]);
+    expect(unknownKeys(doc.intake, INTAKE_KEYS), `${label} intake fields`).to.deep.equal([]);
+    for (const m of (doc.family ?? []) as unknown[]) expect(unknownKeys(m, MEMBER_KEYS), `${label} family member fields`).to.deep.equal([]);
+    for (const c of (doc.consents ?? []) as unknown[]) expect(unknownKeys(c, CONSENT_KEYS), `${label} consent fields`).to.deep.equal([]);
+    expect(doc.status, `${label} status`).to.equal('open');
+    expect(organisations, `${label} organisation`).to.include(String(doc.organisationId));
+    expect(LOOKUPS.riskLevel as readonly string[], `${label} risk level`).to.include(doc.riskLevel);
+    expect(LOOKUPS.exploitationType as readonly string[], `${label} exploitation types`).to.include.members(doc.exploitationTypes as string[]);
+    expect(doc.caseNumber, `${label} case number`).to.be.a('string');
+  }
+}
+
+/** The cases with these ids, as stored (to compare before and after). */
+async function casesSnapshot(ids: string[]): Promise<string[]> {
+  const docs = await CaseModel.collection.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).sort({ _id: 1 }).toArray();
+  return docs.map((d) => JSON.stringify(d));
+}
+
+/** One case as stored, without the fields a form is allowed to change. */
+async function caseWithout(id: string, changing: string[]): Promise<string> {
+  const doc = await CaseModel.collection.findOne({ _id: new Types.ObjectId(id) });
+  return JSON.stringify(Object.fromEntries(Object.entries(doc ?? {}).filter(([k]) => !changing.includes(k))));
+}
+
+/** The ids of the cases a list page shows in its rows, and the rows' text. */
+function listRows(html: string): { ids: string[]; text: string } {
+  const text = /<tbody>([\s\S]*)<\/tbody>/.exec(html)?.[1] ?? '';
+  return { ids: [...text.matchAll(/\/cases\/([0-9a-f]{24})/g)].map((m) => m[1]!), text };
+}
+
+/** The case an answer redirects to, if any. */
+const caseIdIn = (location: unknown) => /^\/cases\/([0-9a-f]{24})\?/.exec(String(location))?.[1];
 
 /** Runs per form: enough to meet every kind of value a few times, within the suite's time budget. */
 const RUNS = 20;
@@ -806,6 +961,274 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
       { numRuns: RUNS * 2 },
     );
     expect((await agent.get('/audit')).status, 'the auditor is still signed in').to.equal(200);
+    expectNothingPolluted();
+  });
+
+  /**
+   * A caseworker of team north with a case of their own and a signed-in session, a colleague of team
+   * south with theirs, a supervisor of team north, and a caseworker of another organisation with a case
+   * there. The CSRF token is the session's, read once from a page with a form.
+   */
+  async function caseScene() {
+    const worker = await buildUser({ roles: ['caseworker'], team: 'north' });
+    const colleague = await buildUser({ roles: ['caseworker'], organisationId: worker.organisationId, team: 'south' });
+    const supervisor = await buildUser({ roles: ['supervisor'], organisationId: worker.organisationId, team: 'north' });
+    const stranger = await buildUser({ roles: ['caseworker'] });
+    const mine = await buildCase(worker, { givenName: 'Demomine' }, { team: 'north' });
+    const theirs = await buildCase(colleague, { givenName: 'Demotheirs' }, { team: 'south' });
+    const elsewhere = await buildCase(stranger, { givenName: 'Demoelsewhere' });
+    const agent = await signIn(app, worker);
+    const token = await tokenOf(agent, `/cases/${mine}`);
+    const tempting = fc.constantFrom<Value>('closed', 'active', stranger.organisationId, colleague.id, stranger.id, theirs, elsewhere, 'PH-2026-99999', true, 1e9, { $set: { status: 'closed' } }, [colleague.id, worker.id]);
+    const target = fc.oneof({ arbitrary: fc.constant(mine), weight: 4 }, { arbitrary: fc.constantFrom(theirs, elsewhere), weight: 1 }, { arbitrary: fc.constantFrom(...hostileIds), weight: 1 });
+    return { worker, colleague, supervisor, stranger, mine, theirs, elsewhere, agent, token, tempting, target, organisations: [worker.organisationId, stranger.organisationId] };
+  }
+
+  it('the registration form registers only open cases of the caller’s organisation, assigned as the rules say, whatever operator or key is sent', async () => {
+    const s = await caseScene();
+    const supervisorAgent = await signIn(app, s.supervisor);
+    const supervisorToken = await tokenOf(supervisorAgent, '/cases/new');
+    const existing = [s.mine, s.theirs, s.elsewhere];
+    const before = await casesSnapshot(existing);
+    const { valid, hostile } = detailsForm('Demoregistered');
+    const required = ['riskLevel', 'intakeDate', 'identifiedBy', 'source'];
+    const people = [s.worker.id, s.colleague.id, s.supervisor.id, s.stranger.id, [s.worker.id, s.colleague.id], [s.worker.id, s.stranger.id], [], '', 'ffffffffffffffffffffffff', s.worker.organisationId];
+    const person = (real: string) => caseField(real, [...people, real.toUpperCase(), ` ${real}`, `${real}\u0000`]);
+    const assignment: Fields = { caseworkerIds: person(s.colleague.id), supervisorId: person(s.supervisor.id) };
+
+    const register = async (registrar: TestUser, agent: Agent, token: string, shot: Shot) => {
+      const count = await CaseModel.countDocuments({});
+      const res = await send(agent, '/cases', token, shot);
+      const what = `POST /cases as ${registrar.roles.join()} ${describeShot(shot)}`;
+      expectAnswer(res, [303, 422], what);
+      expect(await CaseModel.countDocuments({}), `${what}: cases registered`).to.equal(count + (res.status === 303 ? 1 : 0));
+      expect(await casesSnapshot(existing), `${what}: the cases already there`).to.deep.equal(before);
+      await expectCasesInShape(s.organisations, what);
+      if (res.status !== 303) return;
+      const id = caseIdIn(res.headers.location);
+      expect(id, `${what}: redirects to the new case`).to.be.a('string');
+      const stored = (await CaseModel.findById(id).lean())!;
+      expect(String(stored.organisationId), `${what}: organisation`).to.equal(s.worker.organisationId);
+      expect(stored.riskLevel, `${what}: the risk level sent`).to.equal(sentText(shot, 'riskLevel', {}));
+      expect(stored.team, `${what}: the registrar's team`).to.equal('north');
+      const workers = stored.caseworkerIds.map(String);
+      if (registrar === s.worker) {
+        expect(workers, `${what}: assigned to the caseworker who registered it`).to.deep.equal([s.worker.id]);
+        expect(stored.supervisorId, `${what}: no supervisor`).to.equal(undefined);
+      } else {
+        expect([s.worker.id, s.colleague.id], `${what}: caseworkers of the organisation only`).to.include.members(workers);
+        expect(String(stored.supervisorId), `${what}: the organisation's supervisor`).to.equal(s.supervisor.id);
+      }
+      expect((await agent.get(`/cases/${id}`)).status, `${what}: the new case's page`).to.equal(200);
+    };
+
+    await fc.assert(
+      fc.asyncProperty(caseShots(valid, { ...hostile, ...assignment }, required, s.tempting), (shot) => register(s.worker, s.agent, s.token, shot)),
+      { numRuns: RUNS },
+    );
+    const supervised = { ...valid, caseworkerIds: s.colleague.id, supervisorId: s.supervisor.id };
+    await fc.assert(
+      fc.asyncProperty(caseShots(supervised, { ...hostile, ...assignment }, required, s.tempting), (shot) => register(s.supervisor, supervisorAgent, supervisorToken, shot)),
+      { numRuns: FEW_RUNS },
+    );
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the details form changes only the caller’s own case, and only its details, whatever operator or key is sent', async () => {
+    const s = await caseScene();
+    const others = await casesSnapshot([s.theirs, s.elsewhere]);
+    const details = ['riskLevel', 'riskRank', 'exploitationTypes', 'intake', 'child', 'searchTokens', '__v', 'updatedAt'];
+    const fixed = await caseWithout(s.mine, details);
+    const { valid, hostile } = detailsForm('Demomine');
+    const stale = fc.oneof(fc.constantFrom<Value>(new Ref('version'), '0', '1', '\u0E50'), version);
+    const form = caseShots({ ...valid, version: new Ref('version') }, { ...hostile, version: stale }, ['riskLevel', 'intakeDate', 'identifiedBy', 'source', 'version'], s.tempting);
+    await fc.assert(
+      fc.asyncProperty(s.target, form, async (id, shot) => {
+        const refs = { version: String((await CaseModel.findById(s.mine).lean())!.__v) };
+        const res = await send(s.agent, `/cases/${id}`, s.token, shot, refs);
+        const what = `POST /cases/${id.slice(0, 40)} ${describeShot(shot)}`;
+        expectAnswer(res, id === s.mine ? [303, 409, 422] : [404], what);
+        expect(await casesSnapshot([s.theirs, s.elsewhere]), `${what}: the other cases`).to.deep.equal(others);
+        expect(await caseWithout(s.mine, details), `${what}: the case beyond its details`).to.equal(fixed);
+        await expectCasesInShape(s.organisations, what);
+        if (res.status === 303) {
+          expect(res.headers.location, what).to.equal(`/cases/${s.mine}?done=saved`);
+          expect((await CaseModel.findById(s.mine).lean())!.riskLevel, `${what}: the risk level sent`).to.equal(sentText(shot, 'riskLevel', refs));
+          expect((await s.agent.get(`/cases/${s.mine}`)).status, `${what}: the case page`).to.equal(200);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the family and consent forms add only to the caller’s own case, whatever operator or key is sent', async () => {
+    const s = await caseScene();
+    const partner = await buildOrganisation({ kind: 'partner' });
+    const others = await casesSnapshot([s.theirs, s.elsewhere]);
+    const added = async (field: 'family' | 'consents') => ((await CaseModel.findById(s.mine).lean())![field] as unknown[]).length;
+
+    const member: Record<string, Value> = { relationship: 'mother', exploitationRole: 'none', livesWithChild: 'on', guardian: 'on', givenName: 'Demomother', familyName: 'Fictional', localName: '', age: '38', contact: 'Barangay hall (fictional)', protectiveFactors: 'Comes to every meeting (demo)' };
+    const checkbox = caseField('on', ['ON', 'true', 'off', '1', '', ['on', 'on'], true]);
+    const memberFields: Fields = {
+      relationship: codeField('relationship', 'mother'),
+      exploitationRole: codeField('exploitationRole', 'none'),
+      livesWithChild: checkbox,
+      guardian: checkbox,
+      givenName: textField('Demomother', 100),
+      familyName: textField('Fictional', 100),
+      localName: textField('', 100),
+      age: caseField('38', ['\u0E53\u0E58', '1000', '-1', '3.5', ' 38 ', '']),
+      contact: textField('Barangay hall (fictional)', 200),
+      protectiveFactors: textField('Comes to every meeting (demo)', 2000),
+    };
+    let fixed = await caseWithout(s.mine, ['family', '__v', 'updatedAt']);
+    await fc.assert(
+      fc.asyncProperty(s.target, caseShots(member, memberFields, ['relationship', 'exploitationRole'], s.tempting), async (id, shot) => {
+        const count = await added('family');
+        const res = await send(s.agent, `/cases/${id}/family`, s.token, shot);
+        const what = `POST /cases/${id.slice(0, 40)}/family ${describeShot(shot)}`;
+        expectAnswer(res, id === s.mine ? [303, 422] : [404], what);
+        expect(await casesSnapshot([s.theirs, s.elsewhere]), `${what}: the other cases`).to.deep.equal(others);
+        expect(await caseWithout(s.mine, ['family', '__v', 'updatedAt']), `${what}: the case beyond its family`).to.equal(fixed);
+        expect(await added('family'), `${what}: family members`).to.equal(count + (res.status === 303 ? 1 : 0));
+        await expectCasesInShape(s.organisations, what);
+        if (res.status === 303) {
+          const last = (await CaseModel.findById(s.mine).lean())!.family.at(-1)!;
+          expect(last.relationship, `${what}: the relationship sent`).to.equal(sentText(shot, 'relationship', {}));
+        }
+      }),
+      { numRuns: FEW_RUNS },
+    );
+
+    const consent: Record<string, Value> = { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-03-02', formVersion: 'Consent form v2 (demo)' };
+    const consentFields: Fields = {
+      purpose: codeField('consentPurpose', 'services'),
+      organisationId: fc.oneof(caseField('', [partner.id, s.worker.organisationId, s.stranger.organisationId, partner.id.toUpperCase(), [partner.id, partner.id], 'ffffffffffffffffffffffff']), wrapped(partner.id)),
+      givenBy: codeField('consentGivenBy', 'guardian'),
+      date: caseField('2026-03-02', DATE_NEAR),
+      formVersion: textField('Consent form v2 (demo)', 40),
+    };
+    fixed = await caseWithout(s.mine, ['consents', '__v', 'updatedAt']);
+    await fc.assert(
+      fc.asyncProperty(s.target, caseShots(consent, consentFields, ['purpose', 'givenBy', 'date', 'formVersion'], s.tempting), async (id, shot) => {
+        const count = await added('consents');
+        const res = await send(s.agent, `/cases/${id}/consents`, s.token, shot);
+        const what = `POST /cases/${id.slice(0, 40)}/consents ${describeShot(shot)}`;
+        expectAnswer(res, id === s.mine ? [303, 422] : [404], what);
+        expect(await casesSnapshot([s.theirs, s.elsewhere]), `${what}: the other cases`).to.deep.equal(others);
+        expect(await caseWithout(s.mine, ['consents', '__v', 'updatedAt']), `${what}: the case beyond its consents`).to.equal(fixed);
+        expect(await added('consents'), `${what}: consents`).to.equal(count + (res.status === 303 ? 1 : 0));
+        await expectCasesInShape(s.organisations, what);
+        if (res.status === 303) {
+          const last = (await CaseModel.findById(s.mine).lean())!.consents.at(-1)!;
+          expect(last.purpose, `${what}: the purpose sent`).to.equal(sentText(shot, 'purpose', {}));
+          expect(last.organisationId ? String(last.organisationId) : undefined, `${what}: only a referral names an organisation, a partner`).to.equal(last.purpose === 'referral' ? partner.id : undefined);
+          expect(String(last.recordedBy), `${what}: recorded by the caller`).to.equal(s.worker.id);
+        }
+      }),
+      { numRuns: FEW_RUNS },
+    );
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the note and task forms add only to the caller’s own case and change no case, whatever operator or key is sent', async () => {
+    const s = await caseScene();
+    const all = [s.mine, s.theirs, s.elsewhere];
+    const cases = await casesSnapshot(all);
+    const forms = [
+      {
+        path: 'notes',
+        model: CaseNoteModel,
+        keys: NOTE_KEYS,
+        author: 'authorId',
+        valid: { type: 'home_visit', date: '2026-03-02', language: 'en', text: 'Visited the family; all well (fictional note).' } as Record<string, Value>,
+        fields: { type: codeField('noteType', 'home_visit'), date: caseField('2026-03-02', [...DATE_NEAR, '2099-01-01']), language: locale, text: textField('Visited the family (fictional note).', 20_000) } as Fields,
+        required: ['type', 'date', 'language', 'text'],
+      },
+      {
+        path: 'tasks',
+        model: CaseTaskModel,
+        keys: TASK_KEYS,
+        author: 'createdBy',
+        valid: { title: 'Call the school (demo task)', dueDate: '2026-12-15' } as Record<string, Value>,
+        fields: { title: textField('Call the school (demo task)', 300), dueDate: caseField('2026-12-15', DATE_NEAR) } as Fields,
+        required: ['title', 'dueDate'],
+      },
+    ] as const;
+    for (const f of forms) {
+      const collection = f.model.collection;
+      await fc.assert(
+        fc.asyncProperty(s.target, caseShots(f.valid, f.fields, [...f.required], s.tempting), async (id, shot) => {
+          const count = await collection.countDocuments({});
+          const res = await send(s.agent, `/cases/${id}/${f.path}`, s.token, shot);
+          const what = `POST /cases/${id.slice(0, 40)}/${f.path} ${describeShot(shot)}`;
+          expectAnswer(res, id === s.mine ? [303, 422] : [404], what);
+          expect(await casesSnapshot(all), `${what}: the cases`).to.deep.equal(cases);
+          await expectCasesInShape(s.organisations, what);
+          expect(await collection.countDocuments({}), `${what}: ${f.path} added`).to.equal(count + (res.status === 303 ? 1 : 0));
+          for (const doc of await collection.find({}).toArray()) {
+            expect(unknownKeys(doc, [...f.keys]), `${what}: fields`).to.deep.equal([]);
+            expect([String(doc.caseId), String(doc.organisationId), String(doc[f.author])], `${what}: on the caller's case, by the caller`).to.deep.equal([s.mine, s.worker.organisationId, s.worker.id]);
+          }
+        }),
+        { numRuns: FEW_RUNS },
+      );
+    }
+    const notes = await CaseNoteModel.find({}).lean();
+    expect(LOOKUPS.noteType as readonly string[]).to.include.members(notes.map((n) => n.type));
+    expect(LOCALES as readonly string[]).to.include.members(notes.map((n) => n.language));
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('the case list answers 200 or 422 to any hostile query and shows only the caller’s own cases', async () => {
+    const s = await caseScene();
+    // A case of team south that the supervisor supervises: theirs to see, not the caseworker's.
+    const supervised = await buildCase(s.supervisor, { givenName: 'Demosupervised' }, { team: 'south', assignment: { caseworkerIds: [s.colleague.id] } });
+    const callers = { caseworker: { agent: s.agent, sees: [s.mine] }, supervisor: { agent: await signIn(app, s.supervisor), sees: [s.mine, supervised] } };
+    const names: Record<string, string> = { [s.mine]: 'Demomine', [s.theirs]: 'Demotheirs', [s.elsewhere]: 'Demoelsewhere', [supervised]: 'Demosupervised' };
+    // The check can see a row: the plain list shows each caller's own cases, by link and by name.
+    for (const { agent, sees } of Object.values(callers)) {
+      const rows = listRows((await agent.get('/cases')).text);
+      expect([...rows.ids].sort()).to.deep.equal([...sees].sort());
+      for (const id of sees) expect(rows.text).to.include(names[id]);
+    }
+    const numbers = (await CaseModel.find({}).select({ caseNumber: 1 }).lean()).map((c) => c.caseNumber);
+    const cursor = ([key, id]: [unknown, unknown]) => Buffer.from(JSON.stringify([key, id])).toString('base64url');
+    const after = fc.oneof(
+      value,
+      fc.tuple(fc.constantFrom<unknown>(null, 0, 3, -1, 1e308, '2026-03-02T00:00:00.000Z', 'not a date', '+275760-09-13T00:00:00.000Z', { $gt: '' }, [1], true), fc.constantFrom<unknown>(s.mine, s.theirs, s.elsewhere, 'aaaaaaaaaaaa', 'ffffffffffffffffffffffff', '__proto__', '', { $ne: null })).map(cursor),
+      fc.constantFrom<Value>('e30', 'W10', 'bnVsbA', '!!!', Buffer.from('{"__proto__":{"polluted":1}}').toString('base64url'), Buffer.from('[1,"ffffffffffffffffffffffff",3]').toString('base64url')),
+    );
+    const query = queries({
+      status: caseField('open', ['active', 'closed', '', 'OPEN', ['open', 'closed']]),
+      risk: codeField('riskLevel', 'high'),
+      type: codeField('exploitationType', 'livestream_abuse'),
+      caseworker: fc.oneof(caseField(s.colleague.id, [s.worker.id, s.stranger.id, s.supervisor.id, '', s.colleague.id.toUpperCase()]), wrapped(s.colleague.id, { strict: false })),
+      team: caseField('south', ['north', 'SOUTH', ' south', '', 't'.repeat(61)]),
+      q: caseField('Demotheirs', [...numbers, ...numbers.map((n) => ` ${n.toLowerCase()} `), 'Fictional', 'demotheirs', 'Demo', '*', 'PH-2026-0000*', 'Demoelsewhere Fictional']),
+      sort: caseField('risk', ['newest', 'oldest', 'intake', 'RISK', '']),
+      after,
+      lng: locale,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('caseworker' as const, 'supervisor' as const), query, async (who, q) => {
+        const { agent, sees } = callers[who];
+        const res = await agent.get(`/cases?${formText(q)}`);
+        const what = `GET /cases?${formText(q).slice(0, 300)} as the ${who}`;
+        expectAnswer(res, [200, 422], what);
+        const rows = listRows(res.text);
+        expect(sees, `${what}: the rows' cases`).to.include.members(rows.ids);
+        for (const id of Object.keys(names).filter((i) => !sees.includes(i))) expect(rows.text, `${what}: the rows`).to.not.include(names[id]);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    expect((await s.agent.get('/cases')).status, 'the caseworker is still signed in').to.equal(200);
+    await expectNoPollutedDocuments();
     expectNothingPolluted();
   });
 
