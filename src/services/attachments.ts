@@ -143,8 +143,9 @@ export async function readContent(a: { _id: Types.ObjectId; header: string; chun
 export async function downloadAttachment(caller: Caller, caseId: string, attachmentId: string): Promise<AttachmentFile> {
   const c = await caseInScope(caller, caseId, 'case.read');
   const _id = parseId(attachmentId);
-  const a = await AttachmentModel.findOne({ _id, caseId: c._id, complete: true }).lean();
-  if (!a) return outOfScope(caller, 'attachment', attachmentId);
+  // By `_id` alone (an indexed lookup on every engine), then checked against the case in the URL.
+  const a = await AttachmentModel.findById(_id).lean();
+  if (!a || !a.complete || String(a.caseId) !== String(c._id)) return outOfScope(caller, 'attachment', attachmentId);
   const data = await readContent(a);
   await audit(caller, { action: 'attachment_download', outcome: 'success', recordType: 'attachment', recordId: attachmentId });
   return { type: a.type as AttachmentType, name: unseal<{ name: string }>(a.secretName, { name: 'file' }).name, data };

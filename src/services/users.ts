@@ -49,7 +49,8 @@ function row(user: LeanUser): UserRow {
 
 async function findInScope(caller: Caller, id: string) {
   const _id = parseId(id);
-  return UserModel.findOne(trusted({ ...userFilter(caller), _id })).lean();
+  // Joined with $and: spread into one object, the id would replace the `_id` of a match-nothing filter.
+  return UserModel.findOne(trusted({ $and: [userFilter(caller), { _id }] })).lean();
 }
 
 async function load(caller: Caller, id: string): Promise<LeanUser> {

@@ -517,29 +517,37 @@ function detailsForm(givenName: string): { valid: Record<string, Value>; hostile
 const RECORD_KEYS = ['status', 'organisationId', 'caseNumber', 'caseworkerIds', 'supervisorId', 'team', 'riskRank', 'searchTokens', 'child', 'child[secret]', 'child.secret', 'closure', 'consents', 'family', '__v', '_id', 'demo', 'attachmentBytes', 'caseId', 'authorId', 'createdBy', 'doneAt', 'recordedBy'];
 
 /**
- * Bodies for a case form as a browser nearly sent it: every field valid but up to two, which take a
- * hostile value, now and then a field left out, and now and then a field of the record the form does
- * not have (or a hostile key). Mixed with `shots()`, hostile throughout, with the same values.
+ * A case form's fields as a browser nearly sent them: every field valid but up to two, which take a
+ * hostile value, now and then a field left out (or, for a query, any of them), and now and then a field
+ * of the record that the form does not have, or a hostile key.
  */
-function caseShots(valid: Record<string, Value>, hostile: Fields, required: string[], tempting: fc.Arbitrary<Value>): fc.Arbitrary<Shot> {
+function nearly(valid: Record<string, Value>, hostile: Fields, tempting: fc.Arbitrary<Value>, options: { subset?: boolean } = {}): fc.Arbitrary<Entry[]> {
   const names = Object.keys(valid);
   const extra: fc.Arbitrary<Entry> = fc.oneof(fc.tuple(fc.constantFrom(...RECORD_KEYS), fc.oneof(value, tempting)), fc.tuple(hostileKey(names), value));
-  const nearly: fc.Arbitrary<Shot> = fc
+  const changed = fc.uniqueArray(fc.constantFrom(...Object.keys(hostile)), { minLength: 1, maxLength: 2 }).chain((keys) => fc.tuple(...keys.map((k) => hostile[k]!.map((v): Entry => [k, v]))));
+  const allButOne = fc.constantFrom(...names).map((left) => names.filter((k) => k !== left));
+  return fc
     .record({
-      kind: fc.constantFrom('form' as const, 'json' as const),
-      changed: fc.uniqueArray(fc.constantFrom(...Object.keys(hostile)), { maxLength: 2 }).chain((keys) => fc.tuple(...keys.map((k) => hostile[k]!.map((v): Entry => [k, v])))),
-      left: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: fc.constantFrom(...names), weight: 1 }),
+      changed: fc.oneof({ arbitrary: fc.constant<Entry[]>([]), weight: 2 }, { arbitrary: changed, weight: 3 }),
+      kept: options.subset ? fc.subarray(names) : fc.oneof({ arbitrary: fc.constant(names), weight: 5 }, { arbitrary: allButOne, weight: 1 }),
       extra: fc.oneof({ arbitrary: fc.constant<Entry[]>([]), weight: 3 }, { arbitrary: extra.map((e) => [e]), weight: 1 }),
     })
-    .map(({ kind, changed, left, extra: more }): Shot => {
-      const replaced = new Map<string, Value>(changed);
-      const own = names.filter((k) => replaced.has(k) || k !== left).map((k): Entry => [k, replaced.has(k) ? replaced.get(k)! : valid[k]!]);
-      const added = changed.filter(([k]) => !names.includes(k));
-      return { kind, entries: [...own, ...added, ...more] };
+    .map(({ changed: replaced, kept, extra: more }) => {
+      const by = new Map<string, Value>(replaced);
+      const own = names.filter((k) => by.has(k) || kept.includes(k)).map((k): Entry => [k, by.has(k) ? by.get(k)! : valid[k]!]);
+      return [...own, ...replaced.filter(([k]) => !names.includes(k)), ...more];
     });
-  const pick = (keep: (k: string) => boolean) => Object.fromEntries(Object.entries(hostile).filter(([k]) => keep(k)));
-  return fc.oneof({ arbitrary: nearly, weight: 3 }, { arbitrary: shots(pick((k) => required.includes(k)), pick((k) => !required.includes(k))), weight: 1 });
 }
+
+/** Bodies for a case form: nearly valid ones, and `shots()`, hostile throughout, with the same values. */
+function caseShots(valid: Record<string, Value>, hostile: Fields, required: string[], tempting: fc.Arbitrary<Value>): fc.Arbitrary<Shot> {
+  const pick = (keep: (k: string) => boolean) => Object.fromEntries(Object.entries(hostile).filter(([k]) => keep(k)));
+  const near = fc.tuple(fc.constantFrom('form' as const, 'json' as const), nearly(valid, hostile, tempting)).map(([kind, entries]): Shot => ({ kind, entries }));
+  return fc.oneof({ arbitrary: near, weight: 3 }, { arbitrary: shots(pick((k) => required.includes(k)), pick((k) => !required.includes(k))), weight: 1 });
+}
+
+/** The valid body itself, as a browser sends it: each property meets it first. */
+const plainForm = (valid: Record<string, Value>): Shot => ({ kind: 'form', entries: Object.entries(valid) });
 
 const CASE_KEYS = ['_id', 'organisationId', 'caseNumber', 'status', 'riskLevel', 'riskRank', 'exploitationTypes', 'intake', 'caseworkerIds', 'supervisorId', 'team', 'child', 'family', 'familyAssessment', 'consents', 'closure', 'searchTokens', 'attachmentBytes', 'demo', 'createdAt', 'updatedAt', '__v'];
 const CHILD_KEYS = ['sex', 'nationality', 'languages', 'disability', 'placement', 'secret'];
@@ -980,7 +988,7 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
     const agent = await signIn(app, worker);
     const token = await tokenOf(agent, `/cases/${mine}`);
     const tempting = fc.constantFrom<Value>('closed', 'active', stranger.organisationId, colleague.id, stranger.id, theirs, elsewhere, 'PH-2026-99999', true, 1e9, { $set: { status: 'closed' } }, [colleague.id, worker.id]);
-    const target = fc.oneof({ arbitrary: fc.constant(mine), weight: 4 }, { arbitrary: fc.constantFrom(theirs, elsewhere), weight: 1 }, { arbitrary: fc.constantFrom(...hostileIds), weight: 1 });
+    const target = fc.oneof({ arbitrary: fc.constant(mine), weight: 6 }, { arbitrary: fc.constantFrom(theirs, elsewhere), weight: 1 }, { arbitrary: fc.constantFrom(...hostileIds), weight: 1 });
     return { worker, colleague, supervisor, stranger, mine, theirs, elsewhere, agent, token, tempting, target, organisations: [worker.organisationId, stranger.organisationId] };
   }
 
@@ -996,6 +1004,7 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
     const person = (real: string) => caseField(real, [...people, real.toUpperCase(), ` ${real}`, `${real}\u0000`]);
     const assignment: Fields = { caseworkerIds: person(s.colleague.id), supervisorId: person(s.supervisor.id) };
 
+    let registered = 0;
     const register = async (registrar: TestUser, agent: Agent, token: string, shot: Shot) => {
       const count = await CaseModel.countDocuments({});
       const res = await send(agent, '/cases', token, shot);
@@ -1005,6 +1014,7 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
       expect(await casesSnapshot(existing), `${what}: the cases already there`).to.deep.equal(before);
       await expectCasesInShape(s.organisations, what);
       if (res.status !== 303) return;
+      registered += 1;
       const id = caseIdIn(res.headers.location);
       expect(id, `${what}: redirects to the new case`).to.be.a('string');
       const stored = (await CaseModel.findById(id).lean())!;
@@ -1024,13 +1034,16 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
 
     await fc.assert(
       fc.asyncProperty(caseShots(valid, { ...hostile, ...assignment }, required, s.tempting), (shot) => register(s.worker, s.agent, s.token, shot)),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[plainForm(valid)]] },
     );
+    expect(registered, 'the caseworker registered cases').to.be.above(0);
+    registered = 0;
     const supervised = { ...valid, caseworkerIds: s.colleague.id, supervisorId: s.supervisor.id };
     await fc.assert(
       fc.asyncProperty(caseShots(supervised, { ...hostile, ...assignment }, required, s.tempting), (shot) => register(s.supervisor, supervisorAgent, supervisorToken, shot)),
-      { numRuns: FEW_RUNS },
+      { numRuns: FEW_RUNS, examples: [[plainForm(supervised)]] },
     );
+    expect(registered, 'the supervisor registered cases').to.be.above(0);
     await expectNoPollutedDocuments();
     expectNothingPolluted();
   });
@@ -1042,7 +1055,9 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
     const fixed = await caseWithout(s.mine, details);
     const { valid, hostile } = detailsForm('Demomine');
     const stale = fc.oneof(fc.constantFrom<Value>(new Ref('version'), '0', '1', '\u0E50'), version);
-    const form = caseShots({ ...valid, version: new Ref('version') }, { ...hostile, version: stale }, ['riskLevel', 'intakeDate', 'identifiedBy', 'source', 'version'], s.tempting);
+    const body = { ...valid, version: new Ref('version') };
+    const form = caseShots(body, { ...hostile, version: stale }, ['riskLevel', 'intakeDate', 'identifiedBy', 'source', 'version'], s.tempting);
+    let saved = 0;
     await fc.assert(
       fc.asyncProperty(s.target, form, async (id, shot) => {
         const refs = { version: String((await CaseModel.findById(s.mine).lean())!.__v) };
@@ -1053,13 +1068,15 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
         expect(await caseWithout(s.mine, details), `${what}: the case beyond its details`).to.equal(fixed);
         await expectCasesInShape(s.organisations, what);
         if (res.status === 303) {
+          saved += 1;
           expect(res.headers.location, what).to.equal(`/cases/${s.mine}?done=saved`);
           expect((await CaseModel.findById(s.mine).lean())!.riskLevel, `${what}: the risk level sent`).to.equal(sentText(shot, 'riskLevel', refs));
           expect((await s.agent.get(`/cases/${s.mine}`)).status, `${what}: the case page`).to.equal(200);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[s.mine, plainForm(body)]] },
     );
+    expect(saved, 'details saved').to.be.above(0);
     await expectNoPollutedDocuments();
     expectNothingPolluted();
   });
@@ -1085,6 +1102,7 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
       protectiveFactors: textField('Comes to every meeting (demo)', 2000),
     };
     let fixed = await caseWithout(s.mine, ['family', '__v', 'updatedAt']);
+    let accepted = 0;
     await fc.assert(
       fc.asyncProperty(s.target, caseShots(member, memberFields, ['relationship', 'exploitationRole'], s.tempting), async (id, shot) => {
         const count = await added('family');
@@ -1096,12 +1114,15 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
         expect(await added('family'), `${what}: family members`).to.equal(count + (res.status === 303 ? 1 : 0));
         await expectCasesInShape(s.organisations, what);
         if (res.status === 303) {
+          accepted += 1;
           const last = (await CaseModel.findById(s.mine).lean())!.family.at(-1)!;
           expect(last.relationship, `${what}: the relationship sent`).to.equal(sentText(shot, 'relationship', {}));
         }
       }),
-      { numRuns: FEW_RUNS },
+      { numRuns: FEW_RUNS, examples: [[s.mine, plainForm(member)]] },
     );
+    expect(accepted, 'family members added').to.be.above(0);
+    accepted = 0;
 
     const consent: Record<string, Value> = { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-03-02', formVersion: 'Consent form v2 (demo)' };
     const consentFields: Fields = {
@@ -1123,14 +1144,16 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
         expect(await added('consents'), `${what}: consents`).to.equal(count + (res.status === 303 ? 1 : 0));
         await expectCasesInShape(s.organisations, what);
         if (res.status === 303) {
+          accepted += 1;
           const last = (await CaseModel.findById(s.mine).lean())!.consents.at(-1)!;
           expect(last.purpose, `${what}: the purpose sent`).to.equal(sentText(shot, 'purpose', {}));
           expect(last.organisationId ? String(last.organisationId) : undefined, `${what}: only a referral names an organisation, a partner`).to.equal(last.purpose === 'referral' ? partner.id : undefined);
           expect(String(last.recordedBy), `${what}: recorded by the caller`).to.equal(s.worker.id);
         }
       }),
-      { numRuns: FEW_RUNS },
+      { numRuns: FEW_RUNS, examples: [[s.mine, plainForm(consent)]] },
     );
+    expect(accepted, 'consents added').to.be.above(0);
     await expectNoPollutedDocuments();
     expectNothingPolluted();
   });
@@ -1161,6 +1184,7 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
     ] as const;
     for (const f of forms) {
       const collection = f.model.collection;
+      let accepted = 0;
       await fc.assert(
         fc.asyncProperty(s.target, caseShots(f.valid, f.fields, [...f.required], s.tempting), async (id, shot) => {
           const count = await collection.countDocuments({});
@@ -1170,13 +1194,15 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
           expect(await casesSnapshot(all), `${what}: the cases`).to.deep.equal(cases);
           await expectCasesInShape(s.organisations, what);
           expect(await collection.countDocuments({}), `${what}: ${f.path} added`).to.equal(count + (res.status === 303 ? 1 : 0));
+          if (res.status === 303) accepted += 1;
           for (const doc of await collection.find({}).toArray()) {
             expect(unknownKeys(doc, [...f.keys]), `${what}: fields`).to.deep.equal([]);
             expect([String(doc.caseId), String(doc.organisationId), String(doc[f.author])], `${what}: on the caller's case, by the caller`).to.deep.equal([s.mine, s.worker.organisationId, s.worker.id]);
           }
         }),
-        { numRuns: FEW_RUNS },
+        { numRuns: FEW_RUNS, examples: [[s.mine, plainForm(f.valid)]] },
       );
+      expect(accepted, `${f.path} added`).to.be.above(0);
     }
     const notes = await CaseNoteModel.find({}).lean();
     expect(LOOKUPS.noteType as readonly string[]).to.include.members(notes.map((n) => n.type));
@@ -1204,7 +1230,7 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
       fc.tuple(fc.constantFrom<unknown>(null, 0, 3, -1, 1e308, '2026-03-02T00:00:00.000Z', 'not a date', '+275760-09-13T00:00:00.000Z', { $gt: '' }, [1], true), fc.constantFrom<unknown>(s.mine, s.theirs, s.elsewhere, 'aaaaaaaaaaaa', 'ffffffffffffffffffffffff', '__proto__', '', { $ne: null })).map(cursor),
       fc.constantFrom<Value>('e30', 'W10', 'bnVsbA', '!!!', Buffer.from('{"__proto__":{"polluted":1}}').toString('base64url'), Buffer.from('[1,"ffffffffffffffffffffffff",3]').toString('base64url')),
     );
-    const query = queries({
+    const fields: Fields = {
       status: caseField('open', ['active', 'closed', '', 'OPEN', ['open', 'closed']]),
       risk: codeField('riskLevel', 'high'),
       type: codeField('exploitationType', 'livestream_abuse'),
@@ -1214,7 +1240,10 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
       sort: caseField('risk', ['newest', 'oldest', 'intake', 'RISK', '']),
       after,
       lng: locale,
-    });
+    };
+    const plain: Record<string, Value> = { status: 'open', risk: 'high', type: 'livestream_abuse', caseworker: s.worker.id, team: 'north', q: 'Fictional', sort: 'risk', lng: 'en' };
+    const query = fc.oneof({ arbitrary: nearly(plain, fields, s.tempting, { subset: true }), weight: 2 }, { arbitrary: queries(fields), weight: 1 });
+    let shown = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('caseworker' as const, 'supervisor' as const), query, async (who, q) => {
         const { agent, sees } = callers[who];
@@ -1222,11 +1251,13 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
         const what = `GET /cases?${formText(q).slice(0, 300)} as the ${who}`;
         expectAnswer(res, [200, 422], what);
         const rows = listRows(res.text);
+        shown += rows.ids.length;
         expect(sees, `${what}: the rows' cases`).to.include.members(rows.ids);
         for (const id of Object.keys(names).filter((i) => !sees.includes(i))) expect(rows.text, `${what}: the rows`).to.not.include(names[id]);
       }),
       { numRuns: RUNS * 2 },
     );
+    expect(shown, 'rows shown').to.be.above(0);
     expect((await s.agent.get('/cases')).status, 'the caseworker is still signed in').to.equal(200);
     await expectNoPollutedDocuments();
     expectNothingPolluted();
