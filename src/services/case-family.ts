@@ -89,6 +89,7 @@ export async function updateFamilyMember(caller: Caller, caseId: string, memberI
   const index = c.family.findIndex((m) => String(m._id) === memberId);
   if (index < 0) throw new NotFound();
   const current = versionOf(c);
+  if (version > current) throw new Invalid({ version: 'common:form.invalid' });
   if (current !== version) {
     const meanwhile = await changesSince(c._id, version);
     if (meanwhile.some((m) => m.fields.includes('family'))) throw new StaleVersion(meanwhile);

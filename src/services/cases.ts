@@ -153,6 +153,7 @@ export async function updateCase(caller: Caller, id: string, version: number, de
   for (let attempt = 0; attempt < 3; attempt++) {
     const c = await caseInScope(caller, id, 'case.update');
     const current = versionOf(c);
+    if (version > current) throw new Invalid({ version: 'common:form.invalid' });
     if (current !== version) {
       const meanwhile = await changesSince(c._id, version);
       const touched = new Set<string>(DETAIL_FIELDS);
