@@ -1,5 +1,6 @@
 /** The case list, registration and the case page (issue 4, items 1, 2, 8). */
 import { Router, type Request, type Response } from 'express';
+import { can } from '../../domain/permissions.js';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
 import { listCases, listFilterOptions } from '../../services/case-list.js';
@@ -20,6 +21,11 @@ export function typedValues(body: unknown): Record<string, string | string[]> {
   }
   return out;
 }
+
+/** The confirmations the case page shows after a save (`?done=`); anything else shows none. */
+const DONE = ['registered', 'saved', 'assigned', 'family', 'assessment', 'consent', 'withdrawn', 'note', 'task', 'taskDone', 'uploaded', 'close', 'reopen', 'conflict'] as const;
+
+const mayAssign = (req: Request) => can(req.caller!.roles, 'case.assign');
 
 export const caseRoutes = Router();
 
@@ -46,7 +52,7 @@ caseRoutes.get('/cases', permit('case.list'), async (req: Request, res: Response
 
 caseRoutes.get('/cases/new', permit('case.create'), async (req, res) => {
   const today = clock.now().toISOString().slice(0, 10);
-  res.render('cases/new', { title: req.t('cases:new.title'), values: { intakeDate: today, riskLevel: 'medium' }, ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: req.caller!.roles.includes('supervisor') });
+  res.render('cases/new', { title: req.t('cases:new.title'), values: { intakeDate: today, riskLevel: 'medium' }, ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: mayAssign(req) });
 });
 
 caseRoutes.post('/cases', permit('case.create'), async (req, res) => {
@@ -55,7 +61,7 @@ caseRoutes.post('/cases', permit('case.create'), async (req, res) => {
     const id = await registerCase(req.caller!, details, { caseworkerIds, supervisorId });
     res.redirect(303, `/cases/${id}?done=registered`);
   } catch (err) {
-    renderInvalid(err, req, res, 'cases/new', { title: req.t('cases:new.title'), values: typedValues(req.body), ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: req.caller!.roles.includes('supervisor') });
+    renderInvalid(err, req, res, 'cases/new', { title: req.t('cases:new.title'), values: typedValues(req.body), ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: mayAssign(req) });
   }
 });
 
@@ -66,7 +72,7 @@ caseRoutes.get('/cases/:id', permit('case.read'), async (req, res) => {
     c: view,
     nationality: countryName(req, view.details.nationality),
     languages: view.details.languages.map((l) => languageName(req, l)),
-    done: typeof req.query.done === 'string' ? req.query.done.slice(0, 40) : undefined,
+    done: DONE.find((d) => d === req.query.done),
     today: clock.now().toISOString().slice(0, 10),
     ...formOptions(req),
   });
