@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { LOCALES_DIR } from '../../src/lib/paths.js';
 import { CaseModel } from '../../src/models/case.js';
 import { CaseChangeModel } from '../../src/models/case-change.js';
 import { CaseNoteModel } from '../../src/models/case-note.js';
@@ -16,21 +13,11 @@ import { expectClean, pathOf, useBrowser, watchedPage, type WatchedPage } from '
 import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
-import type { Tree } from '../helpers/locale-check.js';
+import { localeText } from '../helpers/locale-check.js';
 import { plant } from '../helpers/secrets.js';
 import { nextCode } from '../helpers/session.js';
 
-/** A string from the real locale files (no interface text typed into the test). */
-function text(lng: string, key: string): string {
-  const [ns, dotted] = key.split(':') as [string, string];
-  let node: string | Tree = JSON.parse(readFileSync(path.join(LOCALES_DIR, lng, `${ns}.json`), 'utf8')) as Tree;
-  for (const part of dotted.split('.')) {
-    if (typeof node === 'string' || !(part in node)) throw new Error(`no ${key} in ${lng}`);
-    node = node[part]!;
-  }
-  if (typeof node !== 'string') throw new Error(`${key} in ${lng} is not a string`);
-  return node;
-}
+const text = localeText;
 
 /** Clicks something that follows a link, and waits until the next page has loaded. */
 async function follow(page: Page, target: Locator): Promise<void> {

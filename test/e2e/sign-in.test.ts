@@ -1,29 +1,16 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
-import { LOCALES_DIR } from '../../src/lib/paths.js';
 import { UserModel } from '../../src/models/user.js';
 import { expectClean, pathOf, useBrowser, watchedPage } from '../helpers/browser.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildUser } from '../helpers/factories.js';
-import type { Tree } from '../helpers/locale-check.js';
+import { localeText } from '../helpers/locale-check.js';
 import { plant } from '../helpers/secrets.js';
 import { nextCode } from '../helpers/session.js';
 
 const SESSION_COOKIE = 'haven';
 
-/** A string from the real locale files, with {{variables}} filled in (no strings typed into the test). */
-function text(lng: string, key: string, vars: Record<string, string> = {}): string {
-  const [ns, dotted] = key.split(':') as [string, string];
-  let node: string | Tree = JSON.parse(readFileSync(path.join(LOCALES_DIR, lng, `${ns}.json`), 'utf8')) as Tree;
-  for (const part of dotted.split('.')) {
-    if (typeof node === 'string' || !(part in node)) throw new Error(`no ${key} in ${lng}`);
-    node = node[part]!;
-  }
-  if (typeof node !== 'string') throw new Error(`${key} in ${lng} is not a string`);
-  return node.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => vars[name] ?? `{{${name}}}`);
-}
+const text = localeText;
 
 /** Clicks something that submits a form or follows a link, and waits until the next page has loaded. */
 async function navigateBy(page: Page, target: Locator): Promise<void> {

@@ -2,7 +2,10 @@
  * The rules every locale file follows (I18N.md), as a function that lists what is wrong, so that the
  * locale test can run it on the real files and on a broken fixture.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { intlLocale } from '../../src/lib/i18n/format.js';
+import { LOCALES_DIR } from '../../src/lib/paths.js';
 
 export type Tree = { [key: string]: string | Tree };
 
@@ -77,4 +80,16 @@ export function checkLocale(lng: string, source: Tree, target: Tree): string[] {
     }
   }
   return problems;
+}
+
+/** A string from the real locale files, with {{variables}} filled in (no interface text typed into a test). */
+export function localeText(lng: string, key: string, vars: Record<string, string> = {}): string {
+  const [ns, dotted] = key.split(':') as [string, string];
+  let node: string | Tree = JSON.parse(readFileSync(path.join(LOCALES_DIR, lng, `${ns}.json`), 'utf8')) as Tree;
+  for (const part of dotted.split('.')) {
+    if (typeof node === 'string' || !(part in node)) throw new Error(`no ${key} in ${lng}`);
+    node = node[part]!;
+  }
+  if (typeof node !== 'string') throw new Error(`${key} in ${lng} is not a string`);
+  return node.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => vars[name] ?? `{{${name}}}`);
 }
