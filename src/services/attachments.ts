@@ -156,6 +156,7 @@ export interface AttachmentRow {
   kind: string;
   type: string;
   size: number;
+  kilobytes: number;
   name: string;
   at: Date;
   by: string;
@@ -169,6 +170,7 @@ export async function attachmentsOf(caseId: Types.ObjectId): Promise<AttachmentR
     kind: r.kind,
     type: r.type,
     size: r.size,
+    kilobytes: Math.max(1, Math.round(r.size / 1024)),
     name: unseal<{ name: string }>(r.secretName, { name: '' }).name,
     at: r.createdAt,
     by: names.get(String(r.uploadedBy)) ?? '',
