@@ -171,11 +171,8 @@ export async function updateCase(caller: Caller, id: string, version: number, de
     await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: id });
     return;
   }
-  throw new StaleVersion(await changesSince(parseCaseId(id), version));
-}
-
-function parseCaseId(id: string): Types.ObjectId {
-  return new Types.ObjectId(id);
+  // Three saves in a row lost the race for the same version: say what changed meanwhile.
+  throw new StaleVersion(await changesSince(new Types.ObjectId(id), version));
 }
 
 /** Supervisors assign caseworkers and the supervisor (C5: nobody else may set these fields). */

@@ -5,6 +5,7 @@ import { caseHistory } from '../../services/case-history.js';
 import { StaleVersion } from '../../services/case-records.js';
 import { listFilterOptions } from '../../services/case-list.js';
 import { assignCase, caseForEdit, changeStatus, checkCaseAccess, updateCase } from '../../services/cases.js';
+import { Invalid } from '../../domain/errors.js';
 import { parse, renderInvalid } from '../forms.js';
 import { assignForm, detailsForm, statusForm } from './forms.js';
 import { typedValues } from './index.js';
@@ -14,6 +15,15 @@ import { formOptions } from './options.js';
  * A save refused because someone saved first (V3): 409, the form again with what the user typed, and
  * the list of changes made meanwhile, with the values now stored beside it.
  */
+/**
+ * Whether a failed save is shown again as its form (refused input, or a save from an old version). The
+ * case is loaded for that form only then, inside the caller's scope, so a save that goes through reads
+ * the case once, in its service.
+ */
+export function shownAgain(err: unknown): boolean {
+  return err instanceof Invalid || err instanceof StaleVersion;
+}
+
 export function renderConflict(err: unknown, req: Request, res: Response, view: string, locals: Record<string, unknown>): void {
   if (!(err instanceof StaleVersion)) {
     renderInvalid(err, req, res, view, locals);
@@ -31,12 +41,13 @@ caseEditRoutes.get('/cases/:id/edit', permit('case.update'), async (req, res) =>
 
 caseEditRoutes.post('/cases/:id', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
-  const current = await caseForEdit(req.caller!, id);
   try {
     const { version, _csrf, ...details } = parse(detailsForm, req.body);
     await updateCase(req.caller!, id, version, details);
     res.redirect(303, `/cases/${id}?done=saved`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const current = await caseForEdit(req.caller!, id);
     // On a conflict the form keeps what was typed but carries the current version, so saving again
     // after reading the changes goes through.
     const values = { ...typedValues(req.body), version: String(current.version) };
@@ -51,12 +62,13 @@ caseEditRoutes.get('/cases/:id/assign', permit('case.assign'), async (req, res) 
 
 caseEditRoutes.post('/cases/:id/assign', permit('case.assign'), async (req, res) => {
   const id = String(req.params.id);
-  const c = await caseForEdit(req.caller!, id);
   try {
     const input = parse(assignForm, req.body);
     await assignCase(req.caller!, id, input.version, input);
     res.redirect(303, `/cases/${id}?done=assigned`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const c = await caseForEdit(req.caller!, id);
     renderConflict(err, req, res, 'cases/assign', { title: c.caseNumber, c, ...(await listFilterOptions(req.caller!)), assigned: c.assignment });
   }
 });

@@ -5,7 +5,7 @@ import { addConsent, addFamilyMember, familyMemberForEdit, saveAssessment, updat
 import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
 import { listConsentOrganisations } from '../../services/organisations.js';
 import { parse, renderInvalid } from '../forms.js';
-import { renderConflict } from './edit.js';
+import { renderConflict, shownAgain } from './edit.js';
 import { assessmentForm, consentForm, emptyForm, familyEditForm, familyForm } from './forms.js';
 import { typedValues } from './index.js';
 import { formOptions } from './options.js';
@@ -19,12 +19,13 @@ caseFamilyRoutes.get('/cases/:id/family/new', permit('case.update'), async (req,
 
 caseFamilyRoutes.post('/cases/:id/family', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
-  const c = await caseForEdit(req.caller!, id);
   try {
     const { _csrf, ...input } = parse(familyForm, req.body);
     await addFamilyMember(req.caller!, id, input);
     res.redirect(303, `/cases/${id}?done=family#family`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const c = await caseForEdit(req.caller!, id);
     renderInvalid(err, req, res, 'cases/family-form', { title: c.caseNumber, c, isNew: true, values: typedValues(req.body), ...formOptions(req) });
   }
 });
@@ -37,12 +38,13 @@ caseFamilyRoutes.get('/cases/:id/family/:memberId', permit('case.update'), async
 caseFamilyRoutes.post('/cases/:id/family/:memberId', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
   const memberId = String(req.params.memberId);
-  const found = await familyMemberForEdit(req.caller!, id, memberId);
   try {
     const { _csrf, version, ...input } = parse(familyEditForm, req.body);
     await updateFamilyMember(req.caller!, id, memberId, version, input);
     res.redirect(303, `/cases/${id}?done=family#family`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const found = await familyMemberForEdit(req.caller!, id, memberId);
     const values = { ...typedValues(req.body), version: String(found.version) };
     renderConflict(err, req, res, 'cases/family-form', { title: found.caseNumber, c: { id, caseNumber: found.caseNumber }, member: found.member, stored: found.member, values, ...formOptions(req) });
   }
@@ -56,12 +58,13 @@ caseFamilyRoutes.get('/cases/:id/assessment', permit('case.update'), async (req,
 
 caseFamilyRoutes.post('/cases/:id/assessment', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
-  const c = await caseForEdit(req.caller!, id);
   try {
     const input = parse(assessmentForm, req.body);
     await saveAssessment(req.caller!, id, input);
     res.redirect(303, `/cases/${id}?done=assessment#family`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const c = await caseForEdit(req.caller!, id);
     renderConflict(err, req, res, 'cases/assessment', { title: c.caseNumber, c, values: { ...typedValues(req.body), version: String(c.version) }, ...formOptions(req) });
   }
 });
@@ -73,12 +76,13 @@ caseFamilyRoutes.get('/cases/:id/consents/new', permit('case.update'), async (re
 
 caseFamilyRoutes.post('/cases/:id/consents', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
-  const c = await caseForEdit(req.caller!, id);
   try {
     const { _csrf, ...input } = parse(consentForm, req.body);
     await addConsent(req.caller!, id, input);
     res.redirect(303, `/cases/${id}?done=consent#consents`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const c = await caseForEdit(req.caller!, id);
     renderInvalid(err, req, res, 'cases/consent-form', { title: c.caseNumber, c, values: typedValues(req.body), organisations: await listConsentOrganisations(req.caller!, req.language), ...formOptions(req) });
   }
 });

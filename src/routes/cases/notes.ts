@@ -6,6 +6,7 @@ import { addNote, addTask, completeTask } from '../../services/case-notes.js';
 import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { emptyForm, noteForm, taskForm } from './forms.js';
+import { shownAgain } from './edit.js';
 import { typedValues } from './index.js';
 import { formOptions } from './options.js';
 
@@ -18,12 +19,13 @@ caseNoteRoutes.get('/cases/:id/notes/new', permit('case.update'), async (req, re
 
 caseNoteRoutes.post('/cases/:id/notes', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
-  const c = await caseForEdit(req.caller!, id);
   try {
     const { _csrf, ...input } = parse(noteForm, req.body);
     await addNote(req.caller!, id, input);
     res.redirect(303, `/cases/${id}?done=note#notes`);
   } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const c = await caseForEdit(req.caller!, id);
     renderInvalid(err, req, res, 'cases/note-form', { title: c.caseNumber, c, values: typedValues(req.body), ...formOptions(req) });
   }
 });
