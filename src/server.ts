@@ -13,7 +13,6 @@ import { ensureIndexes } from './services/database.js';
 import { seedDemoCases } from './services/demo-cases.js';
 import { demoAccounts, seedDemoIfEmpty } from './services/demo-seed.js';
 import { DEMO_PASSWORD } from './services/demo-users.js';
-import { SWEEP_INTERVAL_MS, sweepExpired } from './services/maintenance.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -91,10 +90,6 @@ async function main(): Promise<void> {
       (err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, 'demo cases not seeded'),
     );
   }
-  // Expired sessions, tokens, lockouts and counters are swept by their expiry field (DATABASE.md).
-  setInterval(() => {
-    sweepExpired().catch((err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, 'sweep failed; will retry'));
-  }, SWEEP_INTERVAL_MS).unref();
   say(`Haven is running at ${config.baseUrl}/`);
 }
 

@@ -30,7 +30,7 @@ const COMMANDS: Record<string, Command> = {
     async run() {
       const started = Date.now();
       const binary = await ensureEngineBinary(config.engineCache, say);
-      if (!binary) throw new Error(`No engine could be built here.\n${WAYS_OUT}`);
+      if (!binary) throw new Error(`No engine could be built here (cargo is missing).\n${WAYS_OUT}`);
       say(`Engine ready: ${binary} (${Math.round((Date.now() - started) / 1000)} s)`);
     },
   },

@@ -110,6 +110,12 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
   if (config.isProduction && !env.BASE_URL) {
     throw new ConfigError('Haven will not start in production without BASE_URL (the address users reach it at).');
   }
+  if (config.isProduction && !env.MONGODB_URI) {
+    throw new ConfigError(
+      'Haven will not start in production without MONGODB_URI: the embedded engine is for trying Haven, development and tests. ' +
+        'Run compose.yaml (README.md), which starts MongoDB as a replica set, or point MONGODB_URI at one.',
+    );
+  }
   if (config.isProduction && !env.SMTP_URL) {
     throw new ConfigError('Haven will not start in production without SMTP_URL (invitations and password resets are sent by email).');
   }

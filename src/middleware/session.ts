@@ -1,9 +1,8 @@
 /**
  * Sessions in the database (SECURITY.md S1-S5), through express-session and connect-mongo. A session
- * holds only ids, times, the MFA state and the CSRF token. connect-mongo's `expires` field is checked
- * on every read and expired sessions are removed by Haven's periodic sweep (services/maintenance.ts),
- * not a TTL index (DATABASE.md). The server also enforces the idle and absolute limits on every
- * request (middleware/current-user.ts).
+ * holds only ids, times, the MFA state and the CSRF token. connect-mongo checks its `expires` field on
+ * every read, and a TTL index on it (services/database.ts) removes expired sessions (DATABASE.md). The
+ * server also enforces the idle and absolute limits on every request (middleware/current-user.ts).
  */
 import MongoStore from 'connect-mongo';
 import type { RequestHandler } from 'express';
@@ -49,6 +48,7 @@ class ConnectionStore extends Store {
       dbName: db.databaseName,
       collectionName: SESSIONS_COLLECTION,
       ttl: ABSOLUTE_LIMIT_MS / 1000,
+      // The TTL index is Haven's own (services/database.ts), built at start with the others.
       autoRemove: 'disabled',
       // Stored as a document, so that a user's sessions can be found and ended (S5).
       stringify: false,
@@ -56,19 +56,7 @@ class ConnectionStore extends Store {
     return this.inner;
   }
 
-  /**
-   * Read by id alone, with the expiry checked here: connect-mongo's own read adds an `$or` on
-   * `expires` that the embedded engine cannot serve from the `_id` index, so every request would scan
-   * every session.
-   */
-  override get = (sid: string, cb: Callback<SessionData | null>) => {
-    const collection = mongoose.connection.db?.collection<{ _id: string; expires?: Date; session?: SessionData }>(SESSIONS_COLLECTION);
-    if (!collection) return cb(new Error('database not connected'));
-    collection.findOne({ _id: String(sid) }).then(
-      (doc) => cb(null, doc?.session && (!doc.expires || doc.expires > new Date()) ? doc.session : null),
-      (err: unknown) => cb(err),
-    );
-  };
+  override get = (sid: string, cb: Callback<SessionData | null>) => this.call(cb, (s) => s.get(sid, cb));
   override set = (sid: string, data: session.SessionData, cb?: Callback) => this.call(cb, (s) => s.set(sid, data, cb));
   override destroy = (sid: string, cb?: Callback) => this.call(cb, (s) => s.destroy(sid, cb));
   override touch = (sid: string, data: session.SessionData, cb?: Callback) => this.call(cb, (s) => s.touch(sid, data, cb));

@@ -4,7 +4,8 @@ export const TOKEN_PURPOSES = ['invite', 'reset'] as const;
 
 /**
  * Invitation and password-reset tokens (SECURITY.md A6). Only a hash of the token is stored; it is
- * single use (`usedAt`) and expires at `expiresAt`, which is checked on every read and swept.
+ * single use (`usedAt`) and expires at `expiresAt`, which is checked on every read; a TTL index removes
+ * it soon after (DATABASE.md), used or not.
  */
 const authTokenSchema = new Schema({
   hash: { type: String, required: true },
@@ -17,7 +18,7 @@ const authTokenSchema = new Schema({
 
 authTokenSchema.index({ hash: 1 }, { unique: true });
 authTokenSchema.index({ userId: 1, purpose: 1 });
-authTokenSchema.index({ expiresAt: 1 });
+authTokenSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export type AuthToken = InferSchemaType<typeof authTokenSchema>;
 export const AuthTokenModel = model('AuthToken', authTokenSchema, 'auth_tokens');

@@ -10,7 +10,6 @@ import { keyedHash } from '../lib/crypto.js';
 import { verifyAgainstNothing, verifyPassword } from '../lib/passwords.js';
 import { LoginThrottleModel } from '../models/login-throttle.js';
 import { UserModel } from '../models/user.js';
-import { trusted } from './trusted.js';
 import { audit } from './audit.js';
 import { startEnrolment } from './mfa.js';
 
@@ -83,10 +82,6 @@ async function recordFailure(key: string, previous: Date[], now: Date, actor: { 
     await audit(actor, { action: 'account_locked', outcome: 'denied', reason: 'locked', recordType: 'user', recordId: actor.userId });
     throw new TooManyAttempts();
   }
-}
-
-export async function sweepThrottles(): Promise<void> {
-  await LoginThrottleModel.deleteMany({ expiresAt: trusted({ $lte: clock.now() }) });
 }
 
 /** What each request needs to know about the signed-in user; loaded fresh every time (C6, A6). */

@@ -1,7 +1,7 @@
 /**
  * A hit counter for express-rate-limit kept in the database, so every copy of the app behind a load
  * balancer counts the same hits (SECURITY.md A4, per-address limit). Windows end by `resetAt`, checked
- * on each hit and swept; no TTL index (DATABASE.md).
+ * on each hit; a TTL index removes ended ones (DATABASE.md).
  */
 import { clock } from '../lib/clock.js';
 import { RateLimitHitModel } from '../models/rate-limit-hit.js';
@@ -49,8 +49,4 @@ export class DatabaseHitStore {
   async resetKey(key: string): Promise<void> {
     await RateLimitHitModel.deleteOne({ _id: this.id(key) });
   }
-}
-
-export async function sweepHits(): Promise<void> {
-  await RateLimitHitModel.deleteMany({ resetAt: trusted({ $lte: clock.now() }) });
 }

@@ -40,9 +40,3 @@ export async function consumeToken(token: unknown, purpose: TokenPurpose): Promi
   ).lean();
   return used?.userId;
 }
-
-/** Removes expired and used tokens (run on an interval; no TTL index, DATABASE.md). */
-export async function sweepTokens(): Promise<number> {
-  const res = await AuthTokenModel.deleteMany(trusted({ $or: [{ expiresAt: { $lte: clock.now() } }, { usedAt: { $ne: null } }] }));
-  return res.deletedCount;
-}

@@ -12,10 +12,12 @@ import { TEST_DIR } from './env.js';
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
-    this.timeout(15 * 60_000); // the very first run builds the engine
+    this.timeout(30 * 60_000); // the very first run builds the engine
     const binary = await ensureEngineBinary(config.engineCache, (m) => process.stdout.write(`  ${m}\n`));
-    if (!binary) throw new Error('The tests need Go to build the embedded engine (DATABASE.md).');
-    setTestEngine(await startEngine({ binary, dataDir: path.join(TEST_DIR, 'engine'), autoRestart: false }));
+    if (!binary) throw new Error('The tests need cargo (Rust), cmake and a C compiler to build the embedded engine (DATABASE.md).');
+    // A throwaway run: commits need not reach the disk before they are acknowledged. The TTL monitor
+    // passes every second, so that a test can watch a document expire.
+    setTestEngine(await startEngine({ binary, dataDir: path.join(TEST_DIR, 'engine'), autoRestart: false, durable: false, ttlSweepSeconds: 1 }));
   },
   async afterAll() {
     await disconnect();

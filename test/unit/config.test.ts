@@ -12,6 +12,7 @@ const PRODUCTION = {
   DATA_KEYS: `k1:${key(2)},k2:${key(3)}`,
   SEARCH_KEY: key(4),
   SMTP_URL: 'smtp://mail.example.org:587',
+  MONGODB_URI: 'mongodb://haven:pw@db1.example.org:27017,db2.example.org:27017/?replicaSet=rs0',
 };
 
 function thrown(fn: () => unknown): string {
@@ -48,6 +49,12 @@ describe('configuration', () => {
   it('refuses production without SMTP_URL, since invitations and resets go by email', () => {
     const { SMTP_URL: _omit, ...rest } = PRODUCTION;
     expect(thrown(() => loadConfig(rest))).to.include('SMTP_URL');
+  });
+
+  it('refuses production without MONGODB_URI: the embedded engine is not for real case data', () => {
+    const { MONGODB_URI: _omit, ...rest } = PRODUCTION;
+    const message = thrown(() => loadConfig(rest));
+    expect(message).to.include('MONGODB_URI').and.include('compose.yaml');
   });
 
   it('validates values and says which variable is wrong, without echoing secrets', () => {

@@ -18,23 +18,8 @@ export const CONNECT_OPTIONS = {
   retryWrites: true,
 } as const;
 
-let scansOnly = false;
-
 export async function connect(uri: string, dbName: string): Promise<typeof mongoose> {
-  const m = await mongoose.connect(uri, { ...CONNECT_OPTIONS, dbName });
-  const info = (await m.connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: unknown };
-  scansOnly = info.ferretdbVersion !== undefined;
-  return m;
-}
-
-/**
- * Whether the engine answers every query but an `_id` lookup by reading the whole collection (FerretDB
- * v1 on SQLite: DATABASE.md). There a list in insertion order (`$natural`) stops reading once a page
- * is full, where any other sort reads and sorts everything first; MongoDB must not be asked for
- * `$natural`, which would bypass its indexes.
- */
-export function engineScansOnly(): boolean {
-  return scansOnly;
+  return mongoose.connect(uri, { ...CONNECT_OPTIONS, dbName });
 }
 
 export async function disconnect(): Promise<void> {

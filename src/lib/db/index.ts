@@ -1,16 +1,18 @@
 /**
- * Opens the database Haven runs on: MONGODB_URI when it is set, else the embedded engine on the data
- * directory, shared with any other Haven process already running on it (DATABASE.md).
+ * Opens the database Haven runs on (DATABASE.md): MONGODB_URI when it is set, else a local engine on the
+ * data directory, shared with any other Haven process already running on it.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { config } from '../../config/index.js';
 import { connect, disconnect } from './connection.js';
-import { EngineUnavailableError, ensureEngineBinary, startEngine, type Engine } from './engine.js';
+import { chooseEngine, configuredServer, describeChoice } from './choice.js';
+import { startEngine, type Engine } from './engine.js';
 
-export { engineScansOnly, isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
+export { isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
 export { EngineUnavailableError } from './engine.js';
+export { WAYS_OUT } from './choice.js';
 
 export interface OpenDatabase {
   /** Where the data is, for people (never holds credentials). */
@@ -66,32 +68,28 @@ async function runningEngine(dataDir: string): Promise<EngineRecord | undefined>
   return undefined;
 }
 
-export const WAYS_OUT =
-  'Haven needs a database. Any one of these works:\n' +
-  '  - install Go (1.24 or newer) so Haven can build its embedded engine, then start again;\n' +
-  '  - set MONGODB_URI to a MongoDB 7 (or newer) server or replica set;\n' +
-  '  - run `docker compose up` on a machine with Docker (see README.md).';
-
-async function memoryServer(say: Say): Promise<{ uri: string; stop: () => Promise<unknown> }> {
-  say('Go is not installed: falling back to mongodb-memory-server, which downloads a real mongod (needs internet).');
-  try {
-    const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-    const server = await MongoMemoryServer.create({ instance: { ip: '127.0.0.1' } });
-    say('Using a temporary in-memory mongod: data is lost when Haven stops.');
-    return { uri: server.getUri(), stop: () => server.stop() };
-  } catch (err) {
-    throw new EngineUnavailableError(
-      `mongodb-memory-server could not provide a database (${(err as Error).message}).\n${WAYS_OUT}`,
-    );
-  }
+async function startMongod(binary: string, dataDir: string): Promise<{ uri: string; stop: () => Promise<unknown> }> {
+  const { MongoMemoryReplSet } = await import('mongodb-memory-server-core');
+  const dbPath = path.join(dataDir, 'mongod');
+  mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  // A one-member replica set, so that sessions and transactions work as in production.
+  const set = await MongoMemoryReplSet.create({
+    binary: { systemBinary: binary },
+    replSet: { count: 1, name: 'haven', storageEngine: 'wiredTiger', ip: '127.0.0.1' },
+    instanceOpts: [{ dbPath }],
+  });
+  return { uri: set.getUri(), stop: () => set.stop({ doCleanup: false }) };
 }
 
 /**
- * Starts (or joins) the engine on the configured data directory and connects mongoose to it.
+ * Connects mongoose to the engine chosen by lib/db/choice.ts: MONGODB_URI, else the engine already
+ * running on the data directory (started by another Haven process), else one started here.
  */
 export async function openDatabase(say: Say = () => {}): Promise<OpenDatabase> {
-  if (config.mongodbUri) {
-    await connect(config.mongodbUri, config.mongodbDb);
+  const configured = configuredServer(config.mongodbUri);
+  if (configured) {
+    say(describeChoice(configured, ''));
+    await connect(configured.uri, config.mongodbDb);
     return { description: 'the MongoDB server in MONGODB_URI', close: disconnect };
   }
 
@@ -99,38 +97,42 @@ export async function openDatabase(say: Say = () => {}): Promise<OpenDatabase> {
   const shared = await runningEngine(dataDir);
   if (shared) {
     await connect(shared.uri, config.mongodbDb);
-    return { description: `the embedded engine already running on ${dataDir}`, close: disconnect };
+    return { description: `the engine already running on ${dataDir}`, close: disconnect };
   }
 
-  const binary = await ensureEngineBinary(config.engineCache, say);
-  if (!binary) {
-    const memory = await memoryServer(say);
-    await connect(memory.uri, config.mongodbDb);
-    return {
-      description: 'a temporary mongodb-memory-server',
-      close: async () => {
-        await disconnect();
-        await memory.stop();
-      },
-    };
+  const choice = await chooseEngine({ uri: undefined, cacheDir: config.engineCache, say });
+  let uri: string;
+  let port: number;
+  let stop: () => Promise<unknown>;
+  if (choice.kind === 'mongod') {
+    const mongod = await startMongod(choice.binary, dataDir);
+    uri = mongod.uri;
+    port = Number(new URL(uri).port);
+    stop = mongod.stop;
+  } else if (choice.kind === 'secantus') {
+    const engine: Engine = await startEngine({ binary: choice.binary, dataDir, say });
+    uri = engine.uri;
+    port = engine.port;
+    stop = () => engine.stop();
+  } else {
+    throw new Error('MONGODB_URI was handled above');
   }
-
-  const engine: Engine = await startEngine({ binary, dataDir, say });
+  say(describeChoice(choice, dataDir));
   try {
-    await connect(engine.uri, config.mongodbDb);
+    await connect(uri, config.mongodbDb);
   } catch (err) {
-    await engine.stop();
+    await stop();
     throw err;
   }
   // Other Haven processes on this data directory (the CLI) join this engine instead of starting one.
   // The pid is ours, not the engine's: it stays the same when the engine is restarted on its port.
-  const record: EngineRecord = { pid: process.pid, uri: engine.uri, port: engine.port };
+  const record: EngineRecord = { pid: process.pid, uri, port };
   writeFileSync(path.join(dataDir, ENGINE_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
   return {
-    description: `the embedded engine (FerretDB, SQLite files in ${dataDir})`,
+    description: choice.kind === 'mongod' ? `mongod on ${dataDir}` : `the embedded engine (secantusd-rs, WiredTiger files in ${dataDir})`,
     close: async () => {
       await disconnect();
-      await engine.stop();
+      await stop();
       rmSync(path.join(dataDir, ENGINE_FILE), { force: true });
     },
   };
