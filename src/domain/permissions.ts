@@ -116,28 +116,6 @@ export function caseFilter(caller: Caller): Filter {
   return anyOf(parts);
 }
 
-/** The fields of a case that decide who may see it. */
-export interface CaseScope {
-  organisationId: unknown;
-  caseworkerIds?: readonly unknown[] | null;
-  supervisorId?: unknown;
-  team?: string | null;
-}
-
-/**
- * The same rule as caseFilter, for a case already fetched by its id: the embedded engine serves only
- * `_id` lookups from an index, so a case is fetched by id (its scope fields first) and checked here.
- * A test holds the two to the same answers.
- */
-export function inCaseScope(caller: Caller, c: CaseScope): boolean {
-  if (String(c.organisationId) !== caller.organisationId) return false;
-  return caller.roles.some((role) => {
-    if (role === 'caseworker') return (c.caseworkerIds ?? []).some((id) => String(id) === caller.userId);
-    if (role === 'supervisor') return String(c.supervisorId ?? '') === caller.userId || (Boolean(caller.team) && c.team === caller.team);
-    return role === 'manager';
-  });
-}
-
 /** Referral states in which the receiving organisation still sees the referral (C3). */
 export const REFERRAL_VISIBLE_TO_PARTNER = ['sent', 'acknowledged', 'accepted', 'in_progress'] as const;
 

@@ -4,8 +4,8 @@ import { Schema, Types, model, type InferSchemaType } from 'mongoose';
  * The change history of a case (issue 4, item 9): who changed which fields and when, and the earlier
  * values, sealed (D1). Field names are the form's field names (`givenName`, `riskLevel`) or a section (`family`,
  * `consents`, `assignment`, `status`), never values.
- * Written after the case itself (no transactions in the portable core): a lost history entry is
- * possible if the process dies between the two writes; a case change without history never is.
+ * Written in the same transaction as the change to the case (services/case-records.ts callers), so
+ * a case never changes without its history entry, nor the other way round.
  */
 const caseChangeSchema = new Schema(
   {

@@ -8,8 +8,8 @@ import { LOOKUPS } from '../domain/lookups.js';
  * and assignments stay in the clear, because lists, filters and reports need them and they identify
  * nobody. Name search goes through `searchTokens`, keyed hashes of name parts (D3).
  *
- * Family members and consents are small arrays, replaced whole under the case's version (V3), because
- * the portable core has no positional updates (DATABASE.md). Notes, tasks, history and files grow
+ * Family members and consents are small arrays, replaced whole under the case's version (V3), so that
+ * a save from an old form is always caught by one version check. Notes, tasks, history and files grow
  * without bound and live in collections of their own.
  */
 const childSchema = new Schema(

@@ -9,6 +9,7 @@ import { Invalid, NotFound } from '../domain/errors.js';
 import type { Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
 import { CaseModel } from '../models/case.js';
+import { inTransaction } from '../lib/db/index.js';
 import { OrganisationModel } from '../models/organisation.js';
 import { audit } from './audit.js';
 import { StaleVersion, caseInScope, changesSince, recordChange, seal, unseal, versionOf, type LeanCase } from './case-records.js';
@@ -57,10 +58,18 @@ export function memberOf(doc: LeanCase['family'][number]): FamilyMemberInput & {
 
 const MAX_FAMILY = 40;
 
-/** The version a $push produced, read back (another write may have come between). */
-async function storedVersion(id: Types.ObjectId, fallback: number): Promise<number> {
-  const after = await CaseModel.findById(id).select({ __v: 1 }).lean();
-  return after?.__v ?? fallback;
+/**
+ * Appends to one of the case's arrays and records the change, together in one transaction; the
+ * history names the version the push produced.
+ */
+async function pushWithHistory(caller: Caller, c: LeanCase, push: Record<string, unknown>, kind: string, field: string): Promise<void> {
+  const written = await inTransaction(async () => {
+    const after = await CaseModel.findOneAndUpdate({ _id: c._id }, { $push: push, $inc: { __v: 1 } }, { returnDocument: 'after', projection: { __v: 1 } }).lean();
+    if (!after) return false;
+    await recordChange(caller, c, after.__v ?? versionOf(c) + 1, kind, [field]);
+    return true;
+  });
+  if (!written) throw new NotFound();
 }
 
 export async function addFamilyMember(caller: Caller, caseId: string, input: FamilyMemberInput): Promise<void> {
@@ -68,9 +77,7 @@ export async function addFamilyMember(caller: Caller, caseId: string, input: Fam
   const c = await caseInScope(caller, caseId, 'case.update');
   if (c.family.length >= MAX_FAMILY) throw new Invalid({ _form: 'cases:errors.tooMany' });
   const member = memberDocument(input);
-  const res = await CaseModel.updateOne({ _id: c._id }, { $push: { family: member }, $inc: { __v: 1 } });
-  if (res.modifiedCount !== 1) throw new NotFound();
-  await recordChange(caller, c, await storedVersion(c._id, versionOf(c) + 1), 'family_add', ['family']);
+  await pushWithHistory(caller, c, { family: member }, 'family_add', 'family');
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
@@ -96,10 +103,14 @@ export async function updateFamilyMember(caller: Caller, caseId: string, memberI
   }
   const previous = memberOf(c.family[index]!);
   const family = c.family.map((m, i) => (i === index ? memberDocument(input, m._id) : m));
-  const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: { family }, $inc: { __v: 1 } });
-  if (res.modifiedCount !== 1) throw new StaleVersion(await changesSince(c._id, version));
   const { id: _ignored, ...earlier } = previous;
-  await recordChange(caller, c, current + 1, 'family_update', ['family'], { family: earlier });
+  const written = await inTransaction(async () => {
+    const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: { family }, $inc: { __v: 1 } });
+    if (res.modifiedCount !== 1) return false;
+    await recordChange(caller, c, current + 1, 'family_update', ['family'], { family: earlier });
+    return true;
+  });
+  if (!written) throw new StaleVersion(await changesSince(c._id, version));
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
@@ -119,17 +130,14 @@ export function assessmentOf(c: LeanCase) {
 export async function saveAssessment(caller: Caller, caseId: string, input: AssessmentInput): Promise<void> {
   const c = await caseInScope(caller, caseId, 'case.update');
   const previous = assessmentOf(c);
-  const res = await CaseModel.updateOne(
-    { _id: c._id, __v: input.version },
-    {
-      $set: {
-        familyAssessment: { rating: input.rating, secret: seal({ text: input.text, language: input.language }), at: clock.now(), by: new Types.ObjectId(caller.userId) },
-      },
-      $inc: { __v: 1 },
-    },
-  );
-  if (res.modifiedCount !== 1) throw new StaleVersion(await changesSince(c._id, input.version));
-  await recordChange(caller, c, input.version + 1, 'assessment', ['familyAssessment'], previous.rating ? { familyAssessment: { rating: previous.rating, text: previous.text } } : undefined);
+  const assessment = { rating: input.rating, secret: seal({ text: input.text, language: input.language }), at: clock.now(), by: new Types.ObjectId(caller.userId) };
+  const written = await inTransaction(async () => {
+    const res = await CaseModel.updateOne({ _id: c._id, __v: input.version }, { $set: { familyAssessment: assessment }, $inc: { __v: 1 } });
+    if (res.modifiedCount !== 1) return false;
+    await recordChange(caller, c, input.version + 1, 'assessment', ['familyAssessment'], previous.rating ? { familyAssessment: { rating: previous.rating, text: previous.text } } : undefined);
+    return true;
+  });
+  if (!written) throw new StaleVersion(await changesSince(c._id, input.version));
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
@@ -163,9 +171,7 @@ export async function addConsent(caller: Caller, caseId: string, input: ConsentI
     formVersion: input.formVersion,
     recordedBy: new Types.ObjectId(caller.userId),
   };
-  const res = await CaseModel.updateOne({ _id: c._id }, { $push: { consents: consent }, $inc: { __v: 1 } });
-  if (res.modifiedCount !== 1) throw new NotFound();
-  await recordChange(caller, c, await storedVersion(c._id, versionOf(c) + 1), 'consent_add', ['consents']);
+  await pushWithHistory(caller, c, { consents: consent }, 'consent_add', 'consents');
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
@@ -178,9 +184,13 @@ export async function withdrawConsent(caller: Caller, caseId: string, consentId:
     if (consent.withdrawnAt) throw new Invalid({ _form: 'cases:errors.alreadyWithdrawn' });
     const version = versionOf(c);
     const consents = c.consents.map((x) => (String(x._id) === consentId ? { ...x, withdrawnAt: clock.now(), withdrawnBy: new Types.ObjectId(caller.userId) } : x));
-    const res = await CaseModel.updateOne({ _id: c._id, __v: version }, { $set: { consents }, $inc: { __v: 1 } });
-    if (res.modifiedCount !== 1) continue;
-    await recordChange(caller, c, version + 1, 'consent_withdraw', ['consents']);
+    const written = await inTransaction(async () => {
+      const res = await CaseModel.updateOne({ _id: c._id, __v: version }, { $set: { consents }, $inc: { __v: 1 } });
+      if (res.modifiedCount !== 1) return false;
+      await recordChange(caller, c, version + 1, 'consent_withdraw', ['consents']);
+      return true;
+    });
+    if (!written) continue;
     await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
     return;
   }

@@ -4,7 +4,7 @@
  */
 import { Types } from 'mongoose';
 import { Conflict } from '../domain/errors.js';
-import { inCaseScope, type Action, type Caller } from '../domain/permissions.js';
+import { caseFilter, type Action, type Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
 import { decrypt, encrypt } from '../lib/crypto.js';
 import { CaseModel, type Case } from '../models/case.js';
@@ -125,21 +125,16 @@ export function detailsDocument(d: CaseDetails, riskRank: number) {
   };
 }
 
-const SCOPE_FIELDS = { organisationId: 1, caseworkerIds: 1, supervisorId: 1, team: 1 } as const;
-
 /**
- * Loads a case the caller may see for this action, or answers 404 and audits the attempt (C2). Both
- * reads are by `_id` alone, the one lookup every engine serves from an index (the embedded one scans
- * the collection for anything else): first the fields that decide who may see the case, checked by the
- * access policy, and only then the case itself, checked again in case it moved meanwhile.
+ * Loads a case the caller may see for this action, or answers 404 and audits the attempt (C2). One
+ * query: the id and the access policy's filter together, served by the `_id` index (a test checks the
+ * plan), so a case outside the caller's reach is never read.
  */
 export async function caseInScope(caller: Caller, id: string, action: Action): Promise<LeanCase> {
   await requireAction(caller, action);
   const _id = parseId(id);
-  const scope = await CaseModel.findById(_id).select(SCOPE_FIELDS).lean();
-  if (!scope || !inCaseScope(caller, scope)) return outOfScope(caller, 'case', id);
-  const found = (await CaseModel.findById(_id).lean()) as LeanCase | null;
-  return found && inCaseScope(caller, found) ? found : outOfScope(caller, 'case', id);
+  const found = (await CaseModel.findOne(trusted({ $and: [caseFilter(caller), { _id }] })).lean()) as LeanCase | null;
+  return found ?? outOfScope(caller, 'case', id);
 }
 
 /** Records a change after the case was written; `previous` holds the earlier values, sealed. */

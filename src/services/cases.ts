@@ -9,6 +9,7 @@ import { AREA_CODE, LOOKUPS, SPOKEN_LANGUAGES } from '../domain/lookups.js';
 import { can, type Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
 import { CaseModel } from '../models/case.js';
+import { inTransaction } from '../lib/db/index.js';
 import { CounterModel } from '../models/counter.js';
 import { OrganisationModel } from '../models/organisation.js';
 import { UserModel } from '../models/user.js';
@@ -98,7 +99,9 @@ export async function registerCase(caller: Caller, details: CaseDetails, assignm
   const supervisorId = assigned?.supervisorId ?? (isSupervisor ? self : undefined);
   const caseNumber = await nextCaseNumber(caller.organisationId);
   const doc = detailsDocument(details, riskRank(details.riskLevel));
-  const created = await CaseModel.create({
+  // The case and its first history entry are written together.
+  const created = await inTransaction(async () => {
+    const [made] = await CaseModel.create([{
     organisationId: new Types.ObjectId(caller.organisationId),
     caseNumber,
     status: 'open',
@@ -118,9 +121,11 @@ export async function registerCase(caller: Caller, details: CaseDetails, assignm
       secret: doc['child.secret'],
     },
     searchTokens: doc.searchTokens,
-  } as Parameters<typeof CaseModel.create>[0]);
+    }] as Parameters<typeof CaseModel.create>[0][]);
+    await recordChange(caller, made!, 0, 'create', []);
+    return made!;
+  });
   const id = String(created._id);
-  await recordChange(caller, created, 0, 'create', []);
   await audit(caller, { action: 'case_create', outcome: 'success', recordType: 'case', recordId: id });
   return id;
 }
@@ -165,9 +170,13 @@ export async function updateCase(caller: Caller, id: string, version: number, de
     const before = detailsOf(c);
     const fields = changedFields(before, details);
     if (fields.length === 0) return;
-    const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: detailsDocument(details, riskRank(details.riskLevel)), $inc: { __v: 1 } });
-    if (res.modifiedCount !== 1) continue;
-    await recordChange(caller, c, current + 1, 'update', fields, Object.fromEntries(fields.map((f) => [f, before[f as keyof CaseDetails]])));
+    const written = await inTransaction(async () => {
+      const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: detailsDocument(details, riskRank(details.riskLevel)), $inc: { __v: 1 } });
+      if (res.modifiedCount !== 1) return false;
+      await recordChange(caller, c, current + 1, 'update', fields, Object.fromEntries(fields.map((f) => [f, before[f as keyof CaseDetails]])));
+      return true;
+    });
+    if (!written) continue;
     await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: id });
     return;
   }
@@ -181,12 +190,16 @@ export async function assignCase(caller: Caller, id: string, version: number, as
   const assigned = await checkAssignment(caller, assignment);
   if (!assigned || assigned.caseworkerIds.length === 0) throw new Invalid({ caseworkerIds: 'common:form.required' });
   const previous = { caseworkerIds: c.caseworkerIds.map(String), supervisorId: c.supervisorId ? String(c.supervisorId) : '' };
-  const res = await CaseModel.updateOne(
-    { _id: c._id, __v: version },
-    { $set: { caseworkerIds: assigned.caseworkerIds, supervisorId: assigned.supervisorId ?? c.supervisorId }, $inc: { __v: 1 } },
-  );
-  if (res.modifiedCount !== 1) throw new StaleVersion(await changesSince(c._id, version));
-  await recordChange(caller, c, version + 1, 'assign', ['assignment'], previous);
+  const written = await inTransaction(async () => {
+    const res = await CaseModel.updateOne(
+      { _id: c._id, __v: version },
+      { $set: { caseworkerIds: assigned.caseworkerIds, supervisorId: assigned.supervisorId ?? c.supervisorId }, $inc: { __v: 1 } },
+    );
+    if (res.modifiedCount !== 1) return false;
+    await recordChange(caller, c, version + 1, 'assign', ['assignment'], previous);
+    return true;
+  });
+  if (!written) throw new StaleVersion(await changesSince(c._id, version));
   await audit(caller, { action: 'case_assign', outcome: 'success', recordType: 'case', recordId: id });
 }
 
@@ -213,12 +226,16 @@ export async function changeStatus(caller: Caller, id: string, change: StatusCha
   if (!reasonOk) throw new Invalid({ reason: 'common:form.required' });
   if (!isIsoDate(change.date) || change.date > clock.now().toISOString().slice(0, 10)) throw new Invalid({ date: 'cases:errors.date' });
   const closure = closing ? { reason: change.reason, date: new Date(`${change.date}T00:00:00Z`), by: new Types.ObjectId(caller.userId) } : undefined;
-  const res = await CaseModel.updateOne(
-    { _id: c._id, __v: change.version, status: from },
-    closing ? { $set: { status: change.to, closure }, $inc: { __v: 1 } } : { $set: { status: change.to }, $unset: { closure: 1 }, $inc: { __v: 1 } },
-  );
-  if (res.modifiedCount !== 1) throw new StaleVersion(await changesSince(c._id, change.version));
-  await recordChange(caller, c, change.version + 1, closing ? 'close' : 'reopen', ['status'], { status: from, reason: change.reason });
+  const written = await inTransaction(async () => {
+    const res = await CaseModel.updateOne(
+      { _id: c._id, __v: change.version, status: from },
+      closing ? { $set: { status: change.to, closure }, $inc: { __v: 1 } } : { $set: { status: change.to }, $unset: { closure: 1 }, $inc: { __v: 1 } },
+    );
+    if (res.modifiedCount !== 1) return false;
+    await recordChange(caller, c, change.version + 1, closing ? 'close' : 'reopen', ['status'], { status: from, reason: change.reason });
+    return true;
+  });
+  if (!written) throw new StaleVersion(await changesSince(c._id, change.version));
   await audit(caller, { action: 'case_status', outcome: 'success', recordType: 'case', recordId: id });
 }
 

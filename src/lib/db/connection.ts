@@ -7,6 +7,8 @@ mongoose.set('strictQuery', true);
 mongoose.set('bufferCommands', false);
 // Indexes are synced explicitly at start (syncIndexes below), never as a side effect of a first query.
 mongoose.set('autoIndex', false);
+// Every mongoose operation inside inTransaction() joins its transaction without a session being passed.
+mongoose.set('transactionAsyncLocalStorage', true);
 
 export const CONNECT_OPTIONS = {
   maxPoolSize: 20,
@@ -20,6 +22,16 @@ export const CONNECT_OPTIONS = {
 
 export async function connect(uri: string, dbName: string): Promise<typeof mongoose> {
   return mongoose.connect(uri, { ...CONNECT_OPTIONS, dbName });
+}
+
+/**
+ * Runs `work` as one multi-document transaction (DATABASE.md): every mongoose read and write inside it
+ * takes part, and either all of its writes are committed or none. The driver runs `work` again on a
+ * transient error (a write conflict with a concurrent transaction), so it must not do anything outside
+ * the database that cannot be repeated: audit entries are written after it returns.
+ */
+export async function inTransaction<T>(work: () => Promise<T>): Promise<T> {
+  return mongoose.connection.transaction(work);
 }
 
 export async function disconnect(): Promise<void> {

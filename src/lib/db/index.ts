@@ -10,7 +10,7 @@ import { connect, disconnect } from './connection.js';
 import { chooseEngine, configuredServer, describeChoice } from './choice.js';
 import { startEngine, type Engine } from './engine.js';
 
-export { isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
+export { inTransaction, isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
 export { EngineUnavailableError } from './engine.js';
 export { WAYS_OUT } from './choice.js';
 
