@@ -1,12 +1,11 @@
-import { Schema, Types, model, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema, Types, model, type InferSchemaType } from 'mongoose';
 import { ATTACHMENT_TYPES } from '../domain/cases.js';
 import { LOOKUPS } from '../domain/lookups.js';
 
 /**
  * A file on a case (SECURITY.md I4). The content is encrypted as one AES-256-GCM message; `header`
- * holds the key id, IV and tag, and the ciphertext is split into `attachment_chunks`, each read by
- * its `_id` (`<attachment id>:<generation>:<n>`). GridFS was not used: on the embedded engine its chunk lookup by
- * `files_id` scans every chunk of every file, where an `_id` lookup is indexed.
+ * holds the key id, IV and tag, and the ciphertext alone is stored in GridFS (DATABASE.md), in the
+ * file `fileId` of the `attachment_content` bucket.
  */
 const attachmentSchema = new Schema(
   {
@@ -16,17 +15,16 @@ const attachmentSchema = new Schema(
     /** The sniffed type, never the one the browser claimed. */
     type: { type: String, enum: ATTACHMENT_TYPES, required: true },
     size: { type: Number, required: true },
-    /** The original file name, sealed: it often names the child. */
+    /** The original file name, sealed: it often names the child. GridFS never sees it. */
     secretName: { type: String, required: true },
     header: { type: String, required: true },
-    chunks: { type: Number, required: true },
     /**
-     * The generation of the chunks (`<id>:<generation>:<n>`). Re-encryption writes a new generation
-     * and then moves the header to it, so a stop halfway leaves the old chunks readable.
+     * The GridFS file holding the ciphertext that `header` opens. Re-encryption writes a new file and
+     * then moves `header` and `fileId` to it together, so a stop halfway leaves the old file readable.
      */
-    generation: { type: Number, default: 0 },
+    fileId: { type: Types.ObjectId, required: true },
     uploadedBy: { type: Types.ObjectId, ref: 'User', required: true },
-    /** Chunks are written before this flag; a file without it is an interrupted upload. */
+    /** Written true with the document, after its file: only complete attachments are listed or served. */
     complete: { type: Boolean, default: false },
     demo: { type: Boolean, default: false },
   },
@@ -35,14 +33,37 @@ const attachmentSchema = new Schema(
 
 attachmentSchema.index({ caseId: 1, createdAt: -1 });
 
-const chunkSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    data: { type: Buffer, required: true },
-  },
-  { versionKey: false },
-);
-
 export type Attachment = InferSchemaType<typeof attachmentSchema> & { _id: Types.ObjectId };
 export const AttachmentModel = model('Attachment', attachmentSchema, 'attachments');
-export const AttachmentChunkModel = model('AttachmentChunk', chunkSchema, 'attachment_chunks');
+
+/**
+ * The GridFS bucket of attachments' content: `attachment_content.files` and `attachment_content.chunks`.
+ * Each file is named after its attachment's id, never after the original file name, and carries no
+ * metadata: all a raw reader of the bucket finds is ciphertext and ids.
+ */
+export const ATTACHMENT_CONTENT_BUCKET = 'attachment_content';
+
+type Db = NonNullable<typeof mongoose.connection.db>;
+const buckets = new WeakMap<Db, mongoose.mongo.GridFSBucket>();
+
+/** The bucket on the current connection's database (one instance per database, as the driver expects). */
+export function attachmentContent(): mongoose.mongo.GridFSBucket {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('the database is not connected');
+  let bucket = buckets.get(db);
+  if (!bucket) buckets.set(db, (bucket = new mongoose.mongo.GridFSBucket(db, { bucketName: ATTACHMENT_CONTENT_BUCKET })));
+  return bucket;
+}
+
+/**
+ * The two indexes of the GridFS specification, made the way the driver makes them (same keys, same
+ * default names), so creating them again is a no-op. The driver builds them only on the first upload
+ * into an empty bucket; made here, a read of a file's chunks or a search for an attachment's files is
+ * served by an index whatever state the collections are in.
+ */
+export async function ensureAttachmentContentIndexes(): Promise<void> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('the database is not connected');
+  await db.collection(`${ATTACHMENT_CONTENT_BUCKET}.files`).createIndex({ filename: 1, uploadDate: 1 });
+  await db.collection(`${ATTACHMENT_CONTENT_BUCKET}.chunks`).createIndex({ files_id: 1, n: 1 }, { unique: true });
+}

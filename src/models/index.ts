@@ -7,7 +7,7 @@ export { OrganisationModel } from './organisation.js';
 export { RateLimitHitModel } from './rate-limit-hit.js';
 export { SystemStateModel } from './system-state.js';
 export { UserModel } from './user.js';
-export { AttachmentChunkModel, AttachmentModel } from './attachment.js';
+export { AttachmentModel } from './attachment.js';
 export { CaseModel } from './case.js';
 export { CaseChangeModel } from './case-change.js';
 export { CaseNoteModel } from './case-note.js';

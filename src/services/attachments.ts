@@ -11,15 +11,14 @@ import { ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, CASE_QUOTA_BYTES, type Attachme
 import { Invalid } from '../domain/errors.js';
 import type { LookupCode } from '../domain/lookups.js';
 import type { Caller } from '../domain/permissions.js';
-import { decryptBytes, encryptBytes } from '../lib/crypto.js';
-import { AttachmentChunkModel, AttachmentModel } from '../models/attachment.js';
+import { encryptBytes } from '../lib/crypto.js';
+import { AttachmentModel } from '../models/attachment.js';
 import { CaseModel } from '../models/case.js';
 import { outOfScope, parseId } from './access.js';
+import { openContent, storeContent } from './attachment-content.js';
 import { audit } from './audit.js';
 import { caseInScope, recordChange, seal, unseal, userNames, versionOf } from './case-records.js';
 import { trusted } from './trusted.js';
-
-const CHUNK_BYTES = 1024 * 1024;
 
 export interface UploadInput {
   kind: LookupCode<'attachmentKind'>;
@@ -65,7 +64,15 @@ export async function uploadAttachment(caller: Caller, caseId: string, input: Up
       return refuse(caller, caseId, 'cases:attachments.errors.unreadable');
     }
   }
-  // The quota is reserved first, atomically, so two uploads at once cannot both slip under it.
+  // An upload changes three things: the case's quota, the GridFS file and the attachment document.
+  // They are written in that order, without a transaction: a file of up to 10 MB is many chunk
+  // writes, more than a transaction should carry, and GridFS writes through its own streams. The order
+  // keeps them consistent instead. The quota is reserved first, atomically, so two uploads at once
+  // cannot both slip under it. The file holds ciphertext only and is named after the attachment's id.
+  // The attachment document, written last, is what makes the file visible: until it exists nothing
+  // lists or serves the file, so an upload interrupted before it leaves at worst an orphan GridFS
+  // file, unreadable without the header, and bytes reserved that were never used (the quota errs on
+  // the side of the limit). A failed file write gives its reservation back at once.
   const reserved = await CaseModel.updateOne(
     trusted({ _id: c._id, attachmentBytes: { $lte: CASE_QUOTA_BYTES - content.length } }),
     { $inc: { attachmentBytes: content.length } },
@@ -73,9 +80,13 @@ export async function uploadAttachment(caller: Caller, caseId: string, input: Up
   if (reserved.modifiedCount !== 1) return refuse(caller, caseId, 'cases:attachments.errors.quota');
   const { header, body } = encryptBytes(content);
   const id = new Types.ObjectId();
-  const chunks = chunkCount(body);
-  // Chunks first, the attachment that points to them last (no transactions in the portable core).
-  await writeChunks(id, 0, body);
+  let fileId: Types.ObjectId;
+  try {
+    fileId = await storeContent(id, body);
+  } catch (err) {
+    await CaseModel.updateOne({ _id: c._id }, { $inc: { attachmentBytes: -content.length } }).catch(() => undefined);
+    throw err;
+  }
   await AttachmentModel.create({
     _id: id,
     caseId: c._id,
@@ -85,8 +96,7 @@ export async function uploadAttachment(caller: Caller, caseId: string, input: Up
     size: content.length,
     secretName: seal({ name: cleanFileName(input.name) }),
     header,
-    chunks,
-    generation: 0,
+    fileId,
     uploadedBy: new Types.ObjectId(caller.userId),
     complete: true,
   });
@@ -95,58 +105,19 @@ export async function uploadAttachment(caller: Caller, caseId: string, input: Up
   return String(id);
 }
 
-function chunkCount(body: Buffer): number {
-  return Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
-}
-
-function chunkIds(id: Types.ObjectId, generation: number, chunks: number): string[] {
-  return Array.from({ length: chunks }, (_, n) => `${id}:${generation}:${n}`);
-}
-
-/** Writes the ciphertext as chunks of one generation; returns how many. */
-export async function writeChunks(id: Types.ObjectId, generation: number, body: Buffer): Promise<number> {
-  const ids = chunkIds(id, generation, chunkCount(body));
-  for (const [n, _id] of ids.entries()) {
-    await AttachmentChunkModel.replaceOne({ _id }, { _id, data: body.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) }, { upsert: true });
-  }
-  return ids.length;
-}
-
-export async function removeChunks(id: Types.ObjectId, generation: number, chunks: number): Promise<void> {
-  await AttachmentChunkModel.deleteMany(trusted({ _id: { $in: chunkIds(id, generation, chunks) } }));
-}
-
 export interface AttachmentFile {
   type: AttachmentType;
   name: string;
   data: Buffer;
 }
 
-/** A lean read gives the driver's Binary, not a Buffer. */
-function bytesOf(data: unknown): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  const inner = (data as { buffer?: Uint8Array } | null)?.buffer;
-  if (inner instanceof Uint8Array) return Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
-  throw new Error('attachment chunk is not binary');
-}
-
-/** Reads the chunks of a stored file and decrypts them; a changed byte anywhere fails (D1). */
-export async function readContent(a: { _id: Types.ObjectId; header: string; chunks: number; generation?: number | null }): Promise<Buffer> {
-  const ids = chunkIds(a._id, a.generation ?? 0, a.chunks);
-  const rows = await AttachmentChunkModel.find(trusted({ _id: { $in: ids } })).lean();
-  const byId = new Map(rows.map((r) => [r._id, bytesOf(r.data)]));
-  const parts = ids.map((id) => byId.get(id));
-  if (parts.some((p) => !p)) throw new Error('attachment chunk missing');
-  return decryptBytes(a.header, Buffer.concat(parts as Buffer[]));
-}
-
 export async function downloadAttachment(caller: Caller, caseId: string, attachmentId: string): Promise<AttachmentFile> {
   const c = await caseInScope(caller, caseId, 'case.read');
   const _id = parseId(attachmentId);
-  // By `_id` alone (an indexed lookup on every engine), then checked against the case in the URL.
-  const a = await AttachmentModel.findById(_id).lean();
-  if (!a || !a.complete || String(a.caseId) !== String(c._id)) return outOfScope(caller, 'attachment', attachmentId);
-  const data = await readContent(a);
+  // One query with both conditions: an attachment of another case is simply not found.
+  const a = await AttachmentModel.findOne({ _id, caseId: c._id, complete: true }).lean();
+  if (!a) return outOfScope(caller, 'attachment', attachmentId);
+  const data = await openContent(a.fileId, a.header);
   await audit(caller, { action: 'attachment_download', outcome: 'success', recordType: 'attachment', recordId: attachmentId });
   return { type: a.type as AttachmentType, name: unseal<{ name: string }>(a.secretName, { name: 'file' }).name, data };
 }

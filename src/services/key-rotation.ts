@@ -15,7 +15,7 @@ import { CaseNoteModel } from '../models/case-note.js';
 import { CaseTaskModel } from '../models/case-task.js';
 import { SystemStateModel } from '../models/system-state.js';
 import { UserModel } from '../models/user.js';
-import { readContent, removeChunks, writeChunks } from './attachments.js';
+import { deleteContent, deleteStrayContent, openContent, storeContent } from './attachment-content.js';
 import { audit } from './audit.js';
 
 /** Every collection that holds sealed values, in the order they are visited. */
@@ -119,17 +119,30 @@ function updateFor(doc: Record<string, unknown>, key: string): { filter: Record<
   return Object.keys(set).length > 0 ? { filter, set } : undefined;
 }
 
-/** An attachment's file: new chunks first, then the header moves to them, then the old chunks go. */
-async function rotateFile(doc: { _id: Types.ObjectId; header: string; chunks: number; generation?: number | null }, key: string): Promise<boolean> {
-  if (sealedKeyId(doc.header) === key) return false;
-  const plain = await readContent(doc);
+/**
+ * An attachment's file, in three steps that each leave it readable: a new GridFS file under the new
+ * key is written first; then one update, guarded by the header and file it replaces, moves the
+ * attachment to it; then the old file is removed. A run stopped after the first step leaves a stray
+ * new file, one stopped after the second a stray old one: whichever run visits the attachment next
+ * removes every file of it but the one it points to, so a resumed or repeated run ends with exactly one
+ * file, and one already under the new key is not written again. A concurrent rotation that loses the
+ * guarded update removes its own new file.
+ */
+async function rotateFile(doc: { _id: Types.ObjectId; header: string; fileId: Types.ObjectId }, key: string): Promise<boolean> {
+  if (sealedKeyId(doc.header) === key) {
+    await deleteStrayContent(doc._id, doc.fileId);
+    return false;
+  }
+  const plain = await openContent(doc.fileId, doc.header);
   const { header, body } = encryptBytes(plain);
-  const generation = (doc.generation ?? 0) + 1;
-  const chunks = await writeChunks(doc._id, generation, body);
-  const moved = await AttachmentModel.updateOne({ _id: doc._id, header: doc.header }, { $set: { header, chunks, generation } });
-  if (moved.modifiedCount === 1) await removeChunks(doc._id, doc.generation ?? 0, doc.chunks);
-  else await removeChunks(doc._id, generation, chunks);
-  return moved.modifiedCount === 1;
+  const fileId = await storeContent(doc._id, body);
+  const moved = await AttachmentModel.updateOne({ _id: doc._id, header: doc.header, fileId: doc.fileId }, { $set: { header, fileId } });
+  if (moved.modifiedCount !== 1) {
+    await deleteContent(fileId);
+    return false;
+  }
+  await deleteStrayContent(doc._id, fileId);
+  return true;
 }
 
 async function rotateOne(collection: Raw, name: string, doc: Record<string, unknown>, key: string): Promise<boolean> {

@@ -4,13 +4,15 @@
  * through the case's access filter, as an attachment with nosniff.
  */
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import sharp, { type Exif, type Sharp } from 'sharp';
 import type request from 'supertest';
 import { ATTACHMENT_MAX_BYTES, CASE_QUOTA_BYTES } from '../../src/domain/cases.js';
-import { AttachmentChunkModel, AttachmentModel } from '../../src/models/attachment.js';
+import { AttachmentModel } from '../../src/models/attachment.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
 import { CaseModel } from '../../src/models/case.js';
 import { testApp } from '../helpers/app.js';
+import { contentChunks, contentFiles, emptyAttachmentContent, overwriteChunk, storedChunks, storedFiles } from '../helpers/attachment-content.js';
 import { buildCase } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -73,19 +75,14 @@ function download(agent: Agent, caseId: string, attachmentId: string): request.T
   return agent.get(`/cases/${caseId}/attachments/${attachmentId}`).buffer(true).parse(bytes);
 }
 
-/** Every stored chunk, read through the driver, as raw bytes. */
-async function storedChunks(): Promise<{ _id: string; data: Buffer }[]> {
-  const rows = await AttachmentChunkModel.collection.find({}).toArray();
-  return rows.map((r) => ({ _id: String(r._id), data: Buffer.from((r.data as { buffer: Uint8Array }).buffer) }));
-}
-
 async function attachmentBytesOf(caseId: string): Promise<number> {
   return (await CaseModel.findById(caseId).lean())!.attachmentBytes ?? 0;
 }
 
 async function expectNothingStored(caseId: string, bytesBefore: number): Promise<void> {
   expect(await AttachmentModel.countDocuments({}), 'attachments').to.equal(0);
-  expect(await AttachmentChunkModel.countDocuments({}), 'attachment_chunks').to.equal(0);
+  expect(await contentFiles().countDocuments({}), 'GridFS files').to.equal(0);
+  expect(await contentChunks().countDocuments({}), 'GridFS chunks').to.equal(0);
   expect(await attachmentBytesOf(caseId), 'attachmentBytes').to.equal(bytesBefore);
 }
 
@@ -95,6 +92,8 @@ async function deniedUploads(caseId: string): Promise<number> {
 
 describe('case attachments (SECURITY.md I4)', () => {
   useDatabase('attachments');
+  // The harness empties the collections of mongoose models only; GridFS's two are the driver's.
+  beforeEach(emptyAttachmentContent);
 
   let worker: TestUser;
   let caseId: string;
@@ -230,7 +229,7 @@ describe('case attachments (SECURITY.md I4)', () => {
       expect(await attachmentBytesOf(caseId)).to.equal(CASE_QUOTA_BYTES);
 
       await AttachmentModel.collection.deleteMany({});
-      await AttachmentChunkModel.collection.deleteMany({});
+      await emptyAttachmentContent();
       const nearlyFull = CASE_QUOTA_BYTES - file.length + 1;
       await CaseModel.collection.updateOne({ _id: (await CaseModel.findById(caseId).lean())!._id }, { $set: { attachmentBytes: nearlyFull } });
       const res = await upload(agent, caseId, token, { data: file, filename: 'Testchild-too-much.pdf', contentType: 'application/pdf', kind: 'legal' });
@@ -246,8 +245,9 @@ describe('case attachments (SECURITY.md I4)', () => {
       const pngId = await stored({ data: png, filename: 'Testchild-secret-photo.png', contentType: 'image/png' });
       const pdfId = await stored({ data: pdf(), filename: 'Testchild-secret-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' });
 
+      const fileIds = await Promise.all([pngId, pdfId].map(async (id) => String((await AttachmentModel.findById(id).lean())!.fileId)));
       const chunks = await storedChunks();
-      expect(chunks.map((c) => c._id.split(':')[0])).to.include.members([pngId, pdfId]);
+      expect([...new Set(chunks.map((c) => String(c.fileId)))].sort()).to.deep.equal([...fileIds].sort());
       const all = Buffer.concat(chunks.map((c) => c.data));
       expect(all.length).to.be.greaterThan(png.length);
       expect(all.includes(PNG_SIGNATURE), 'PNG signature').to.equal(false);
@@ -257,6 +257,12 @@ describe('case attachments (SECURITY.md I4)', () => {
 
       const rows = JSON.stringify(await AttachmentModel.collection.find({}).toArray());
       expect(rows).to.not.include('Testchild-secret');
+      // GridFS's own record of each file is named after the attachment, and holds no original name.
+      const files = await storedFiles();
+      expect(files.map((f) => String(f._id)).sort()).to.deep.equal([...fileIds].sort());
+      expect(files.map((f) => f.filename).sort()).to.deep.equal([pngId, pdfId].sort());
+      const filesText = JSON.stringify(files.map((f) => f.raw));
+      for (const name of ['Testchild', 'secret-photo', 'secret-consent', '.png', '.pdf']) expect(filesText, name).to.not.include(name);
       // And the download still gives back exactly what was sent.
       expect(((await download(agent, caseId, pdfId)).body as Buffer).equals(pdf())).to.equal(true);
     });
@@ -265,12 +271,12 @@ describe('case attachments (SECURITY.md I4)', () => {
       await setUp();
       const id = await stored({ data: pdf(), filename: 'Testchild-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' });
       expect((await download(agent, caseId, id)).status, 'before the change').to.equal(200);
-      const [chunk] = (await storedChunks()).filter((c) => c._id.startsWith(`${id}:`));
+      const [chunk] = await storedChunks((await AttachmentModel.findById(id).lean())!.fileId);
       expect(chunk, 'stored chunk').to.not.equal(undefined);
       const changed = Buffer.from(chunk!.data);
       const at = Math.floor(changed.length / 2);
       changed[at] = changed[at]! ^ 0x01;
-      await AttachmentChunkModel.collection.updateOne({ _id: chunk!._id as never }, { $set: { data: changed } });
+      await overwriteChunk(chunk!, changed);
 
       const res = await download(agent, caseId, id);
       expect(res.status).to.equal(500);
@@ -279,6 +285,44 @@ describe('case attachments (SECURITY.md I4)', () => {
       const body = res.body as Buffer;
       expect(body.includes('%PDF'), 'PDF content in the error').to.equal(false);
       expect(body.includes(PDF_MARKER), 'PDF marker in the error').to.equal(false);
+    });
+
+    it('answers 500 and keeps nothing when the file cannot be written: no attachment, no chunks, the quota given back', async () => {
+      await setUp();
+      const collection = mongoose.mongo.Collection.prototype;
+      const insertOne = collection.insertOne;
+      // The files document is GridFS's last write of a file, after all its chunks.
+      collection.insertOne = function (this: typeof collection, ...args: Parameters<typeof insertOne>) {
+        if (this.collectionName === contentFiles().collectionName) return Promise.reject(new Error('the test refuses the write'));
+        return insertOne.apply(this, args);
+      } as typeof insertOne;
+      let res: request.Response;
+      try {
+        res = await upload(agent, caseId, token, { data: pdf(), filename: 'Testchild-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' });
+      } finally {
+        collection.insertOne = insertOne;
+      }
+      expect(res.status).to.equal(500);
+      expect(res.text).to.not.include(PDF_MARKER);
+      await expectNothingStored(caseId, 0);
+      // The same upload goes through once the database takes writes again.
+      await stored({ data: pdf(), filename: 'Testchild-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' });
+      expect(await contentFiles().countDocuments({})).to.equal(1);
+    });
+
+    it('finds the attachment and reads its file through indexes, never a collection scan', async () => {
+      await setUp();
+      const id = await stored({ data: pdf(), filename: 'Testchild-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' });
+      const saved = (await AttachmentModel.findById(id).lean())!;
+      const plans = {
+        attachment: await AttachmentModel.findOne({ _id: saved._id, caseId: saved.caseId, complete: true }).explain('queryPlanner'),
+        chunks: await contentChunks().find({ files_id: saved.fileId }).sort({ n: 1 }).explain('queryPlanner'),
+        'files of the attachment': await contentFiles().find({ filename: id, _id: { $ne: saved.fileId } }).explain('queryPlanner'),
+      };
+      for (const [query, plan] of Object.entries(plans)) {
+        const winning = JSON.stringify((plan as unknown as { queryPlanner: { winningPlan: unknown } }).queryPlanner.winningPlan);
+        expect(winning, query).to.match(/IXSCAN|IDHACK/).and.not.include('COLLSCAN');
+      }
     });
 
     it('answers 404 to a caseworker of another organisation and records access_denied', async () => {

@@ -13,13 +13,14 @@ import mongoose, { Types } from 'mongoose';
 import type request from 'supertest';
 import { config } from '../../src/config/index.js';
 import { useDataKeys, type DataKey } from '../../src/lib/crypto.js';
-import { AttachmentChunkModel, AttachmentModel } from '../../src/models/attachment.js';
+import { AttachmentModel } from '../../src/models/attachment.js';
 import { CaseModel } from '../../src/models/case.js';
 import { CaseNoteModel } from '../../src/models/case-note.js';
 import { SystemStateModel } from '../../src/models/system-state.js';
 import { seal } from '../../src/services/case-records.js';
 import { rotateKeys } from '../../src/services/key-rotation.js';
 import { testApp } from '../helpers/app.js';
+import { contentFiles, emptyAttachmentContent, overwriteChunk, storedChunks, storedFiles } from '../helpers/attachment-content.js';
 import { caseDetails, detailsBody } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -65,6 +66,8 @@ interface Populated {
   caseNumber: string;
   memberId: string;
   attachmentId: string;
+  /** The GridFS file holding the attachment's ciphertext. */
+  fileId: Types.ObjectId;
   pdf: Buffer;
   worker: TestUser;
   supervisor: TestUser;
@@ -160,6 +163,7 @@ async function populate(): Promise<Populated> {
     caseNumber: stored.caseNumber,
     memberId,
     attachmentId: String(attachment!._id),
+    fileId: attachment!.fileId,
     pdf,
     worker,
     supervisor,
@@ -291,6 +295,8 @@ const SERVER_ERROR = 'Something went wrong';
 
 describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
   useDatabase('caseencryption');
+  // The harness empties the collections of mongoose models only; GridFS's two are the driver's.
+  beforeEach(emptyAttachmentContent);
 
   afterEach(() => useDataKeys(config.dataKeys));
   after(() => useDataKeys(config.dataKeys));
@@ -309,7 +315,7 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
 
       const collections = await rawCollections();
       const names = collections.map((c) => c.name);
-      for (const expected of ['attachment_chunks', 'attachments', 'audit_entries', 'case_changes', 'case_notes', 'case_tasks', 'cases', 'sessions', 'users']) {
+      for (const expected of ['attachment_content.chunks', 'attachment_content.files', 'attachments', 'audit_entries', 'case_changes', 'case_notes', 'case_tasks', 'cases', 'sessions', 'users']) {
         expect(names, 'collections read').to.include(expected);
       }
       // The scan does read what is stored in the clear: the case number and the team are there.
@@ -318,13 +324,14 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       expect(await markersInDatabase(markers)).to.deep.equal([]);
     });
 
-    it('keep the file encrypted: the stored chunks are not the PDF, in any encoding', async function () {
+    it('keep the file encrypted: the stored GridFS chunks are not the PDF, in any encoding', async function () {
       this.timeout(60_000);
       const p = await populate();
-      const chunks = await AttachmentChunkModel.collection.find({}).toArray();
+      const chunks = await storedChunks(p.fileId);
       expect(chunks.length).to.be.greaterThan(0);
+      expect(chunks.reduce((n, c) => n + c.data.length, 0), 'the whole ciphertext').to.equal(p.pdf.length);
       for (const chunk of chunks) {
-        const data = binaryOf(chunk.data)!;
+        const data = chunk.data;
         expect(data.includes(Buffer.from('%PDF')), 'PDF signature').to.equal(false);
         expect(data.includes(p.pdf.subarray(20, 60)), 'PDF body').to.equal(false);
       }
@@ -397,10 +404,11 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
     it('makes an attachment download answer 500 when one bit of its stored file is flipped', async function () {
       this.timeout(60_000);
       const p = await populate();
-      const chunk = (await AttachmentChunkModel.collection.findOne({ _id: `${p.attachmentId}:0:0` as never }))!;
-      const data = Buffer.from(binaryOf(chunk.data)!);
+      const [chunk] = await storedChunks(p.fileId);
+      expect(chunk, 'the stored chunk').to.not.equal(undefined);
+      const data = Buffer.from(chunk!.data);
       data[Math.floor(data.length / 2)]! ^= 0x01;
-      await AttachmentChunkModel.collection.updateOne({ _id: chunk._id }, { $set: { data } });
+      await overwriteChunk(chunk!, data);
 
       const res = await download(p.agent, p);
       expect(res.status).to.equal(500);
@@ -447,9 +455,12 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       const after = await sealedValues();
       expect(after.filter((s) => s.keyId !== newKey.id)).to.deep.equal([]);
       expect(after.map((s) => `${s.collection} ${s.path}`).sort()).to.deep.equal(before.map((s) => `${s.collection} ${s.path}`).sort());
-      // The file moved to chunks of a new generation, and the old ones are gone.
-      const chunkIds = (await AttachmentChunkModel.collection.find({}).toArray()).map((c) => String(c._id));
-      expect(chunkIds).to.deep.equal([`${p.attachmentId}:1:0`]);
+      // The file moved to a new GridFS file, which the attachment points to, and the old one is gone.
+      const moved = (await AttachmentModel.findById(p.attachmentId).lean())!;
+      expect(String(moved.fileId)).to.not.equal(String(p.fileId));
+      expect((await storedFiles(p.attachmentId)).map((f) => String(f._id))).to.deep.equal([String(moved.fileId)]);
+      expect(await storedChunks(p.fileId), 'chunks of the old file').to.deep.equal([]);
+      expect((await storedChunks(moved.fileId)).length).to.be.greaterThan(0);
       expect(await markersInDatabase(allMarkers(p))).to.deep.equal([]);
 
       useDataKeys([newKey]);
@@ -543,6 +554,69 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       expect(after.status).to.equal(200);
       for (const m of p.current) expect(after.text, m).to.include(m);
       expect(((await download(p.agent, p)).body as Buffer).equals(p.pdf)).to.equal(true);
+    });
+
+    it('leaves the file readable when a run stops between its steps, and the next run ends with one file under the new key', async function () {
+      this.timeout(90_000);
+      const p = await populate();
+      useDataKeys([...oldKeys, newKey]);
+      const attachment = async () => (await AttachmentModel.findById(p.attachmentId).lean())!;
+      const filesOf = async () => (await storedFiles(p.attachmentId)).map((f) => String(f._id));
+      const readable = async (label: string) => {
+        const file = await download(p.agent, p);
+        expect(file.status, label).to.equal(200);
+        expect((file.body as Buffer).equals(p.pdf), label).to.equal(true);
+      };
+      const stopped = async (run: Promise<unknown>) => {
+        const err = await run.then(() => undefined, (e: unknown) => e);
+        expect((err as Error | undefined)?.message).to.equal('stopped by the test');
+      };
+
+      // Stopped after the new file is written, before the attachment moves to it.
+      const model = AttachmentModel as unknown as { updateOne: unknown };
+      const updateOne = model.updateOne;
+      model.updateOne = () => Promise.reject(new Error('stopped by the test'));
+      try {
+        await stopped(rotateKeys());
+      } finally {
+        model.updateOne = updateOne;
+      }
+      expect(String((await attachment()).fileId), 'still the old file').to.equal(String(p.fileId));
+      expect((await attachment()).header).to.match(new RegExp(`^v1:${oldKeys.at(-1)!.id}:`));
+      const afterFirst = await filesOf();
+      expect(afterFirst, 'the old file and a new one').to.have.lengthOf(2).and.include(String(p.fileId));
+      await readable('after a stop before the move');
+
+      // Stopped after the move, before the old file is removed.
+      const collection = mongoose.mongo.Collection.prototype;
+      const deleteOne = collection.deleteOne;
+      collection.deleteOne = function (this: typeof collection, ...args: Parameters<typeof deleteOne>) {
+        if (this.collectionName === contentFiles().collectionName) return Promise.reject(new Error('stopped by the test'));
+        return deleteOne.apply(this, args);
+      } as typeof deleteOne;
+      try {
+        await stopped(rotateKeys());
+      } finally {
+        collection.deleteOne = deleteOne;
+      }
+      const movedTo = String((await attachment()).fileId);
+      const header = (await attachment()).header;
+      expect(afterFirst, 'a file of its own, not the one the first run left').to.not.include(movedTo);
+      expect(header).to.match(new RegExp(`^v1:${newKey.id}:`));
+      expect(await filesOf(), 'three files now').to.have.members([...afterFirst, movedTo]);
+      await readable('after a stop before the old file is removed');
+
+      // The next run does not write the file again, and removes every file the attachment does not point to.
+      await rotateKeys();
+      expect(String((await attachment()).fileId)).to.equal(movedTo);
+      expect((await attachment()).header).to.equal(header);
+      expect(await filesOf()).to.deep.equal([movedTo]);
+      const left = await storedChunks();
+      expect(left.length).to.be.greaterThan(0);
+      expect(left.every((c) => String(c.fileId) === movedTo), 'only chunks of that file').to.equal(true);
+      expect(await documentsNotUnder(newKey.id)).to.deep.equal([]);
+      useDataKeys([newKey]);
+      await readable('under the new key alone');
     });
 
     it('starts from the beginning when the checkpoint left behind belongs to a rotation to another key', async function () {
