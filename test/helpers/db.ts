@@ -19,6 +19,10 @@ export function useDatabase(label: string): void {
   beforeEach(async () => {
     // Through the driver: the audit log model itself refuses deletions (append only).
     for (const model of Object.values(mongoose.models)) await model.collection.deleteMany({});
+    // GridFS buckets have no model. Sessions are kept: a file may sign in once for all its tests.
+    for (const c of await mongoose.connection.db!.collections()) {
+      if (/\.(files|chunks)$/.test(c.collectionName)) await c.deleteMany({});
+    }
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase();
