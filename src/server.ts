@@ -73,7 +73,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopping) return;
-  say(`Database: ${database.description}.`);
   await ensureIndexes();
 
   if (config.demo && !config.isProduction) {

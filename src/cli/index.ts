@@ -151,7 +151,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const database = await openDatabase(say);
-  say(`Using ${database.description}.`);
   try {
     await command.run(args);
     return 0;

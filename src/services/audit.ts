@@ -11,6 +11,7 @@ import { clock } from '../lib/clock.js';
 import { equalHex, keyedHash } from '../lib/crypto.js';
 import { AuditEntryModel } from '../models/audit-entry.js';
 import { AuditHeadModel } from '../models/audit-head.js';
+import { isDuplicateKey } from './create-if-missing.js';
 import { trusted } from './trusted.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -74,10 +75,6 @@ export function audit(actor: AuditActor, event: AuditEvent): Promise<void> {
 
 const CHAIN = 'chain';
 
-function isDuplicate(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
-}
-
 /**
  * Two steps, each on one document (DATABASE.md): insert the entry after the head, then move the head.
  * If another process appended first, or a process stopped between the two steps, the insert meets a
@@ -104,7 +101,7 @@ async function append(actor: AuditActor, event: AuditEvent): Promise<void> {
     try {
       await AuditEntryModel.create({ ...fields, hash } as Parameters<typeof AuditEntryModel.create>[0]);
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const last = await AuditEntryModel.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
       if (last) await moveHead(last.seq, last.hash);
       continue;
@@ -115,12 +112,22 @@ async function append(actor: AuditActor, event: AuditEvent): Promise<void> {
   throw new Error('could not append to the audit log');
 }
 
+/**
+ * Moves the head forward to `seq`, never back. The first appends of a new log may create the head at
+ * once: an insert that meets a duplicate key means another append created it, so the move is tried
+ * again on theirs. A second duplicate means the head exists and is already at or past `seq`.
+ */
 async function moveHead(seq: number, hash: string): Promise<void> {
-  const moved = await AuditHeadModel.updateOne({ _id: CHAIN, seq: trusted({ $lt: seq }) }, { $set: { seq, hash } });
-  if (moved.matchedCount > 0 || (await AuditHeadModel.exists({ _id: CHAIN }))) return;
-  await AuditHeadModel.create({ _id: CHAIN, seq, hash }).catch((err: unknown) => {
-    if (!isDuplicate(err)) throw err;
-  });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const moved = await AuditHeadModel.updateOne({ _id: CHAIN, seq: trusted({ $lt: seq }) }, { $set: { seq, hash } });
+    if (moved.matchedCount > 0) return;
+    try {
+      await AuditHeadModel.create({ _id: CHAIN, seq, hash });
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
 }
 
 export interface ChainReport {

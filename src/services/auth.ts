@@ -11,6 +11,7 @@ import { verifyAgainstNothing, verifyPassword } from '../lib/passwords.js';
 import { LoginThrottleModel } from '../models/login-throttle.js';
 import { UserModel } from '../models/user.js';
 import { audit } from './audit.js';
+import { changeOrCreate } from './create-if-missing.js';
 import { startEnrolment } from './mfa.js';
 
 export const LOCKOUT = { failures: 6, windowMs: 15 * 60_000, lockMs: 30 * 60_000 } as const;
@@ -50,7 +51,7 @@ export async function signIn(input: { email: string; password: string }, ip: str
 
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstNothing(input.password);
   if (!ok || !user || user.status !== 'active') {
-    await recordFailure(key, (throttle?.failures ?? []) as Date[], now, actor);
+    await recordFailure(key, now, actor);
     throw new SignInFailed();
   }
 
@@ -62,26 +63,71 @@ export async function signIn(input: { email: string; password: string }, ip: str
   return { userId: String(user._id), epoch: user.sessionEpoch ?? 0, mfa };
 }
 
-async function recordFailure(key: string, previous: Date[], now: Date, actor: { userId?: string | undefined; organisationId?: string | undefined; ip?: string | undefined }): Promise<void> {
-  const recent = previous.filter((t) => now.getTime() - t.getTime() < LOCKOUT.windowMs);
-  const failures = [...recent, now].slice(-LOCKOUT.failures);
-  const locks = failures.length >= LOCKOUT.failures;
-  await LoginThrottleModel.updateOne(
-    { _id: key },
+interface ThrottleState {
+  failures: Date[];
+  lockedUntil?: Date | null | undefined;
+}
+
+/** A throttle is kept while anything in it still counts. */
+function expiry(now: Date): Date {
+  return new Date(now.getTime() + Math.max(LOCKOUT.windowMs, LOCKOUT.lockMs));
+}
+
+/** Whether the account is locked at `now`. */
+function lockedAt(state: ThrottleState | null | undefined, now: Date): boolean {
+  return Boolean(state?.lockedUntil && state.lockedUntil > now);
+}
+
+/**
+ * The rule for one more failure: the failures of the last window plus this one; the one that makes
+ * `LOCKOUT.failures` locks the account and clears the list. A failure while locked changes nothing
+ * (another attempt, running at the same time, locked it).
+ */
+function afterFailure(state: ThrottleState | null | undefined, now: Date): ThrottleState & { locks: boolean } {
+  if (state && lockedAt(state, now)) return { failures: state.failures, lockedUntil: state.lockedUntil, locks: false };
+  const recent = [...(state?.failures ?? []).filter((t) => now.getTime() - t.getTime() < LOCKOUT.windowMs), now];
+  const locks = recent.length >= LOCKOUT.failures;
+  return { failures: locks ? [] : recent.slice(-LOCKOUT.failures), lockedUntil: locks ? new Date(now.getTime() + LOCKOUT.lockMs) : null, locks };
+}
+
+/** `afterFailure` as an update pipeline, so that concurrent failures each count (one atomic step each). */
+function failurePipeline(now: Date) {
+  const locked = { $gt: ['$lockedUntil', now] };
+  const recent = { $concatArrays: [{ $filter: { input: { $ifNull: ['$failures', []] }, cond: { $gt: ['$$this', new Date(now.getTime() - LOCKOUT.windowMs)] } } }, [now]] };
+  const locks = { $gte: [{ $size: recent }, LOCKOUT.failures] };
+  return [
     {
       $set: {
-        failures: locks ? [] : failures,
-        lockedUntil: locks ? new Date(now.getTime() + LOCKOUT.lockMs) : null,
-        expiresAt: new Date(now.getTime() + Math.max(LOCKOUT.windowMs, LOCKOUT.lockMs)),
+        failures: { $cond: [locked, '$failures', { $cond: [locks, [], { $slice: [recent, -LOCKOUT.failures] }] }] },
+        lockedUntil: { $cond: [locked, '$lockedUntil', { $cond: [locks, new Date(now.getTime() + LOCKOUT.lockMs), null] }] },
+        expiresAt: { $cond: [locked, '$expiresAt', expiry(now)] },
       },
     },
-    { upsert: true },
+  ];
+}
+
+/**
+ * Counts a failure. Attempts on one account may run at once (a script guessing in parallel), so the
+ * count is changed in the database, never written back from what this request read: the document as
+ * it was just before this failure tells whether this one locked the account.
+ */
+async function recordFailure(key: string, now: Date, actor: { userId?: string | undefined; organisationId?: string | undefined; ip?: string | undefined }): Promise<void> {
+  // Nothing was there before when this failure created the document.
+  const previous = await changeOrCreate<ThrottleState | undefined>(
+    () => LoginThrottleModel.findOneAndUpdate({ _id: key }, failurePipeline(now), { returnDocument: 'before', updatePipeline: true }).lean<ThrottleState>(),
+    async () => {
+      const { failures, lockedUntil } = afterFailure(undefined, now);
+      await LoginThrottleModel.create({ _id: key, failures, lockedUntil, expiresAt: expiry(now) });
+      return undefined;
+    },
   );
+  const { locks } = afterFailure(previous, now);
   await audit(actor, { action: 'sign_in', outcome: 'failure', reason: 'wrong_credentials', recordType: 'user', recordId: actor.userId });
   if (locks) {
     await audit(actor, { action: 'account_locked', outcome: 'denied', reason: 'locked', recordType: 'user', recordId: actor.userId });
     throw new TooManyAttempts();
   }
+  if (lockedAt(previous, now)) throw new TooManyAttempts();
 }
 
 /** What each request needs to know about the signed-in user; loaded fresh every time (C6, A6). */

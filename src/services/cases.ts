@@ -28,6 +28,7 @@ import {
   type CaseDetails,
   type LeanCase,
 } from './case-records.js';
+import { changeOrCreate } from './create-if-missing.js';
 import { trusted } from './trusted.js';
 
 /** The rules across fields that a form schema cannot say (names, dates, codes). */
@@ -81,8 +82,13 @@ async function nextCaseNumber(organisationId: string): Promise<string> {
   const org = await OrganisationModel.findById(organisationId).select({ country: 1, kind: 1 }).lean();
   if (!org || org.kind !== 'ngo') throw new Invalid({ _form: 'cases:errors.notAnNgo' });
   const year = clock.now().getUTCFullYear();
-  const counter = await CounterModel.findOneAndUpdate({ _id: `case:${organisationId}:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-  return formatCaseNumber(org.country, year, counter!.seq);
+  // The first cases of a year may be registered at once: the counter is created once and each gets its own number.
+  const _id = `case:${organisationId}:${year}`;
+  const counter = await changeOrCreate(
+    () => CounterModel.findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { returnDocument: 'after' }).lean(),
+    async () => (await CounterModel.create({ _id, seq: 1 })).toObject(),
+  );
+  return formatCaseNumber(org.country, year, counter.seq);
 }
 
 /**

@@ -1,6 +1,8 @@
+import { Invalid } from '../domain/errors.js';
 import { OrganisationModel } from '../models/organisation.js';
 import { SystemStateModel } from '../models/system-state.js';
 import { UserModel } from '../models/user.js';
+import { changeOrCreate, isDuplicateKey } from './create-if-missing.js';
 import { DEMO_ORGANISATIONS } from './demo-data.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.js';
 import { provisionUser } from './user-provisioning.js';
@@ -12,6 +14,16 @@ export interface SeedReport {
 }
 
 const SEEDED = 'demo-seed';
+const EMAIL_TAKEN = 'admin:users.errors.emailTaken';
+
+/**
+ * `npm start` and `seed:demo` may seed at the same time: what the other created first (a duplicate key,
+ * or the account check's answer) counts as existing, not as an error.
+ */
+function falseIfDuplicate(err: unknown): false {
+  if (isDuplicateKey(err)) return false;
+  throw err;
+}
 
 /**
  * Creates the demo organisations and accounts that are missing. Safe to run again: each organisation
@@ -20,23 +32,27 @@ const SEEDED = 'demo-seed';
 export async function seedDemo(): Promise<SeedReport> {
   const report: SeedReport = { created: [], existing: [], users: [] };
   for (const org of DEMO_ORGANISATIONS) {
-    const existing = await OrganisationModel.exists({ code: org.code });
-    if (existing) {
-      report.existing.push(org.code);
-      continue;
-    }
-    await OrganisationModel.create({ ...org, demo: true });
-    report.created.push({ code: org.code, kind: org.kind, country: org.country, name: org.name.en });
+    const created = !(await OrganisationModel.exists({ code: org.code })) && (await OrganisationModel.create({ ...org, demo: true }).then(() => true, falseIfDuplicate));
+    if (created) report.created.push({ code: org.code, kind: org.kind, country: org.country, name: org.name.en });
+    else report.existing.push(org.code);
   }
   for (const user of DEMO_USERS) {
     if (await UserModel.exists({ email: user.email })) continue;
-    await provisionUser({ ...user, roles: [user.role], password: DEMO_PASSWORD, demo: true });
+    try {
+      await provisionUser({ ...user, roles: [user.role], password: DEMO_PASSWORD, demo: true });
+    } catch (err) {
+      if (err instanceof Invalid && err.fields.email === EMAIL_TAKEN) continue;
+      throw err;
+    }
     report.users.push({ email: user.email, role: user.role, organisation: user.organisationCode });
   }
-  await SystemStateModel.updateOne(
-    { _id: SEEDED },
-    { $set: { at: new Date(), detail: `${report.created.length} organisations and ${report.users.length} accounts created` } },
-    { upsert: true },
+  const seeded = { at: new Date(), detail: `${report.created.length} organisations and ${report.users.length} accounts created` };
+  await changeOrCreate(
+    async () => ((await SystemStateModel.updateOne({ _id: SEEDED }, { $set: seeded })).matchedCount > 0 ? true : null),
+    async () => {
+      await SystemStateModel.create({ _id: SEEDED, ...seeded });
+      return true;
+    },
   );
   return report;
 }

@@ -9,6 +9,7 @@ import type { Caller } from '../domain/permissions.js';
 import { OrganisationModel } from '../models/organisation.js';
 import { outOfScope, parseId, requireAction } from './access.js';
 import { audit } from './audit.js';
+import { isDuplicateKey } from './create-if-missing.js';
 
 export interface OrganisationRow {
   id: string;
@@ -67,7 +68,10 @@ export async function getOwnOrganisation(caller: Caller, id: string): Promise<Or
 export async function createPartner(caller: Caller, input: OrganisationInput): Promise<string> {
   await requireAction(caller, 'admin.organisations');
   if (await OrganisationModel.exists({ code: input.code })) throw new Invalid({ code: 'admin:organisations.errors.codeTaken' });
-  const org = await OrganisationModel.create({ ...input, kind: 'partner' } as Parameters<typeof OrganisationModel.create>[0]);
+  const org = await OrganisationModel.create({ ...input, kind: 'partner' } as Parameters<typeof OrganisationModel.create>[0]).catch((err: unknown) => {
+    // The same code created at once by two admins: the unique index decides, with the same answer.
+    throw isDuplicateKey(err) ? new Invalid({ code: 'admin:organisations.errors.codeTaken' }) : err;
+  });
   await audit(caller, { action: 'organisation_create', outcome: 'success', recordType: 'organisation', recordId: String(org._id) });
   return String(org._id);
 }

@@ -5,11 +5,22 @@
  */
 import { clock } from '../lib/clock.js';
 import { RateLimitHitModel } from '../models/rate-limit-hit.js';
+import { changeOrCreate } from './create-if-missing.js';
 import { trusted } from './trusted.js';
 
 export interface HitCount {
   totalHits: number;
   resetTime: Date | undefined;
+}
+
+/**
+ * One hit on a stored window, as an update pipeline so that it is one atomic step: counted while the
+ * window runs, or the first hit of a new window once it ended (the TTL monitor may not have passed yet).
+ * Both fields are computed from the document as it was, so they agree on which case it is.
+ */
+function hitPipeline(now: Date, newResetAt: Date) {
+  const running = { $gt: ['$resetAt', now] };
+  return [{ $set: { hits: { $cond: [running, { $add: ['$hits', 1] }, 1] }, resetAt: { $cond: [running, '$resetAt', newResetAt] } } }];
 }
 
 export class DatabaseHitStore {
@@ -32,14 +43,16 @@ export class DatabaseHitStore {
     return doc && doc.resetAt > clock.now() ? { totalHits: doc.hits, resetTime: doc.resetAt } : undefined;
   }
 
+  /** Many first hits arrive at once (an office signing in at nine): each is counted exactly once. */
   async increment(key: string): Promise<HitCount> {
     const now = clock.now();
     const _id = this.id(key);
-    const current = await RateLimitHitModel.findOneAndUpdate({ _id, resetAt: trusted({ $gt: now }) }, { $inc: { hits: 1 } }, { returnDocument: 'after' }).lean();
-    if (current) return { totalHits: current.hits, resetTime: current.resetAt };
     const resetAt = new Date(now.getTime() + this.windowMs);
-    await RateLimitHitModel.updateOne({ _id }, { $set: { hits: 1, resetAt } }, { upsert: true });
-    return { totalHits: 1, resetTime: resetAt };
+    const hit = await changeOrCreate(
+      () => RateLimitHitModel.findOneAndUpdate({ _id }, hitPipeline(now, resetAt), { returnDocument: 'after', updatePipeline: true }).lean(),
+      async () => (await RateLimitHitModel.create({ _id, hits: 1, resetAt })).toObject(),
+    );
+    return { totalHits: hit.hits, resetTime: hit.resetAt };
   }
 
   async decrement(key: string): Promise<void> {

@@ -11,6 +11,7 @@ import { OrganisationModel } from '../models/organisation.js';
 import { UserModel } from '../models/user.js';
 import { audit } from './audit.js';
 import { normaliseEmail } from './auth.js';
+import { isDuplicateKey } from './create-if-missing.js';
 import { acceptablePasswordHash } from './password-policy.js';
 
 export interface ProvisionInput {
@@ -50,6 +51,7 @@ export async function provisionUser(input: ProvisionInput): Promise<Provisioned>
   const password = input.password ?? oneTimePassword();
   const passwordHash = await acceptablePasswordHash(password, email, org._id);
   const totpSecret = newTotpSecret();
+  // Checked above to spare the password hashing; the unique index decides when two create it at once.
   const user = await UserModel.create({
     email,
     name: input.name,
@@ -62,7 +64,9 @@ export async function provisionUser(input: ProvisionInput): Promise<Provisioned>
     mustChangePassword: oneTime,
     mfa: { secret: encrypt(totpSecret), enrolledAt: new Date(), lastStep: 0, recoveryCodes: [] },
     demo: input.demo ?? false,
-  } as Parameters<typeof UserModel.create>[0]);
+  } as Parameters<typeof UserModel.create>[0]).catch((err: unknown) => {
+    throw isDuplicateKey(err) ? new Invalid({ email: 'admin:users.errors.emailTaken' }) : err;
+  });
   const id = String(user._id);
   await audit({ organisationId: String(org._id) }, { action: 'user_create', outcome: 'success', recordType: 'user', recordId: id });
   return { id, email, password, totpSecret, oneTime };

@@ -15,6 +15,7 @@ import { trusted } from './trusted.js';
 import type { Translator } from './account.js';
 import { audit } from './audit.js';
 import { normaliseEmail } from './auth.js';
+import { isDuplicateKey } from './create-if-missing.js';
 import { endSessions } from './sessions.js';
 import { issueToken } from './tokens.js';
 
@@ -90,7 +91,10 @@ export async function inviteUser(caller: Caller, input: InviteInput, translator:
     locale: input.locale,
     organisationId: new Types.ObjectId(caller.organisationId),
     status: 'invited',
-  } as Parameters<typeof UserModel.create>[0]);
+  } as Parameters<typeof UserModel.create>[0]).catch((err: unknown) => {
+    // Two admins inviting the same address at once: the unique index decides, with the same answer.
+    throw isDuplicateKey(err) ? new Invalid({ email: 'admin:users.errors.emailTaken' }) : err;
+  });
   const id = String(user._id);
   await audit(caller, { action: 'user_create', outcome: 'success', recordType: 'user', recordId: id });
   await sendInvitation(caller, user._id, email, input.locale, translator);

@@ -96,6 +96,7 @@ export async function openDatabase(say: Say = () => {}): Promise<OpenDatabase> {
   const dataDir = config.dataDir;
   const shared = await runningEngine(dataDir);
   if (shared) {
+    say(`Database engine: the one already running on ${dataDir}, started by Haven process ${shared.pid}.`);
     await connect(shared.uri, config.mongodbDb);
     return { description: `the engine already running on ${dataDir}`, close: disconnect };
   }
