@@ -13,7 +13,7 @@ import { config } from '../src/config/index.js';
 import { setClock } from '../src/lib/clock.js';
 import { encrypt } from '../src/lib/crypto.js';
 import { connect, disconnect } from '../src/lib/db/connection.js';
-import { ensureEngineBinary, startEngine } from '../src/lib/db/engine.js';
+import { ensureEngineBinary, SECANTUS_VERSION, startEngine } from '../src/lib/db/engine.js';
 import { hashPassword, verifyPassword } from '../src/lib/passwords.js';
 import { newTotpSecret } from '../src/lib/totp.js';
 import { OrganisationModel } from '../src/models/organisation.js';
@@ -30,7 +30,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-'));
   const binary = await ensureEngineBinary(config.engineCache, console.log);
-  if (!binary) throw new Error('the benchmark needs the embedded engine (Go)');
+  if (!binary) throw new Error('the benchmark needs the embedded engine (secantusd-rs, built with cargo)');
   const db = await startEngine({ binary, dataDir: dir, autoRestart: false });
   await connect(db.uri, 'bench');
   await ensureIndexes();
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
   logger.level = 'warn';
   let server: Server | undefined;
   try {
-    console.log(`auth: Node ${process.version}, NODE_ENV=${config.env}, engine FerretDB (embedded)`);
+    console.log(`auth: Node ${process.version}, NODE_ENV=${config.env}, engine secantusd-rs ${SECANTUS_VERSION} (embedded)`);
     const password = 'Benchmark password, fictional 2026';
     const hashTimes: number[] = [];
     let hash = '';

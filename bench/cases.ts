@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- cases`: the case list, a filtered list, a name search and the case page under 20
- * concurrent connections, with 1,000 and then 100,000 cases, each against a bare Express page that runs
- * the same single query and render without Haven's middleware (session, CSRF, access policy, audit).
- * Cases are written in bulk with the same sealing and search tokens the service uses.
+ * `npm run bench -- cases`: the case list, a filtered list (risk and status), the list's next page, a
+ * name search and the case page under 20 concurrent connections, 5 s per figure, at 1,000, 10,000 and
+ * 100,000 cases; each against a bare Express page that sends the same query and renders the same
+ * template without Haven's middleware (session, CSRF, access policy, audit), so that the ratio shows
+ * what the middleware costs. Cases are written in bulk with the same sealing and search tokens the
+ * case service uses. `npm run bench -- cases 1000` stops after the first size.
  *
- * With MONGODB_URI set it runs against that server (a scratch database, dropped at the end), which is
- * where the 100,000-case figures mean something: the embedded FerretDB (SQLite) serves only `_id`
- * lookups from an index and scans the collection for every other query, so there the 100,000-case
- * round uses 2 connections for 1 s per figure instead of 20 for 5 s, or it would run for an hour.
+ * It runs on the embedded engine, or with MONGODB_URI set against that server, in a scratch database
+ * dropped at the end. The engine's resident memory is printed after each size (embedded engine only),
+ * and the benchmark process's own while Haven serves the 20 connections.
  */
 import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,16 +16,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import express from 'express';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import mongoose from 'mongoose';
+import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { config } from '../src/config/index.js';
+import { CASE_PAGE_SIZE } from '../src/domain/cases.js';
 import { LOOKUPS } from '../src/domain/lookups.js';
+import { caseFilter, type Caller } from '../src/domain/permissions.js';
 import { buildAssets } from '../src/lib/assets.js';
 import { setClock } from '../src/lib/clock.js';
 import { encrypt } from '../src/lib/crypto.js';
 import { connect, disconnect } from '../src/lib/db/connection.js';
-import { ensureEngineBinary, startEngine } from '../src/lib/db/engine.js';
+import { ensureEngineBinary, startEngine, SECANTUS_VERSION } from '../src/lib/db/engine.js';
 import { createI18n } from '../src/lib/i18n/index.js';
 import { logger } from '../src/lib/logger.js';
 import { hashPassword } from '../src/lib/passwords.js';
@@ -32,67 +36,28 @@ import { newTotpSecret } from '../src/lib/totp.js';
 import { CaseModel } from '../src/models/case.js';
 import { OrganisationModel } from '../src/models/organisation.js';
 import { UserModel } from '../src/models/user.js';
-import { detailsDocument, detailsOf, displayName, identityOf, type CaseDetails } from '../src/services/case-records.js';
+import { detailsOf, displayName, identityOf } from '../src/services/case-records.js';
 import { ensureIndexes } from '../src/services/database.js';
+import { queryTokenSets } from '../src/services/name-search.js';
+import { trusted } from '../src/services/trusted.js';
 import { useViews } from '../src/views/engine.js';
+import { BENCH_TEAM, benchCaseDocument, benchDetails, formatResident, resident, type BenchPeople } from './case-data.js';
 import { load, row, type LoadResult } from './load.js';
 import { signInCookie } from './sign-in.js';
 
-const GIVEN = ['Maria', 'Ana', 'Rosa', 'Liza', 'Joy', 'Grace', 'Mark', 'John', 'Paolo', 'Jun'];
-const FAMILY = ['Santos', 'Reyes', 'Cruz', 'Bautista', 'Garcia', 'Mendoza', 'Torres', 'Flores', 'Ramos', 'Aquino'];
+const SIZES = [1000, 10_000, 100_000];
+const PROTOCOL = { connections: 20, seconds: 5 };
+/** What the case list reads for a caller who may see names (src/services/case-list.ts). */
+const LIST_FIELDS = { caseNumber: 1, status: 1, riskLevel: 1, riskRank: 1, exploitationTypes: 1, 'intake.date': 1, caseworkerIds: 1, team: 1, 'child.secret': 1 } as const;
 
-function details(i: number): CaseDetails {
-  return {
-    riskLevel: LOOKUPS.riskLevel[i % 4]!,
-    exploitationTypes: [LOOKUPS.exploitationType[i % 7]!],
-    intakeDate: new Date(Date.UTC(2024, 0, 1) + (i % 900) * 86_400_000).toISOString().slice(0, 10),
-    identifiedBy: 'police_operation',
-    source: 'social_welfare',
-    givenName: `${GIVEN[i % 10]}${i}`,
-    familyName: `${FAMILY[(i / 10) % 10 | 0]} Bench`,
-    givenNameLocal: '',
-    familyNameLocal: '',
-    nickname: '',
-    dateOfBirth: '2014-05-06',
-    estimatedAge: '',
-    location: 'PH-07-072217',
-    school: 'Fictional School',
-    sex: i % 3 === 0 ? 'male' : 'female',
-    nationality: 'PH',
-    languages: ['ceb'],
-    disability: 'none',
-    placement: 'shelter',
-  };
-}
-
-/** Writes cases `from`..`to` in bulk; one caseworker in ten cases, everything in the supervisor's team. */
-async function seed(orgId: Types.ObjectId, workerId: Types.ObjectId, otherWorker: Types.ObjectId, from: number, to: number): Promise<void> {
+/** Writes cases `from`..`to` in batches of 1,000 through insertMany. */
+async function seed(people: BenchPeople, from: number, to: number): Promise<void> {
   const bar = new SingleBar({ format: `seeding cases [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic);
   bar.start(to, from);
   for (let start = from; start < to; start += 1000) {
     const docs = [];
-    for (let i = start; i < Math.min(to, start + 1000); i++) {
-      const d = details(i);
-      const doc = detailsDocument(d, i % 4);
-      docs.push({
-        organisationId: orgId,
-        caseNumber: `PH-2026-${String(i + 1).padStart(6, '0')}`,
-        status: (['open', 'active', 'closed'] as const)[i % 3],
-        riskLevel: doc.riskLevel,
-        riskRank: doc.riskRank,
-        exploitationTypes: doc.exploitationTypes,
-        intake: { date: doc['intake.date'], identifiedBy: doc['intake.identifiedBy'], source: doc['intake.source'] },
-        caseworkerIds: [i % 10 === 0 ? workerId : otherWorker],
-        team: 'Team A',
-        child: { sex: doc['child.sex'], nationality: doc['child.nationality'], languages: doc['child.languages'], disability: doc['child.disability'], placement: doc['child.placement'], secret: doc['child.secret'] },
-        searchTokens: doc.searchTokens,
-        family: [],
-        consents: [],
-        attachmentBytes: 0,
-        __v: 0,
-      });
-    }
-    await CaseModel.collection.insertMany(docs);
+    for (let i = start; i < Math.min(to, start + 1000); i++) docs.push(benchCaseDocument(i, people));
+    await CaseModel.collection.insertMany(docs, { ordered: false });
     bar.update(Math.min(to, start + 1000));
   }
   bar.stop();
@@ -104,42 +69,91 @@ function listen(app: express.Express): Promise<Server> {
   });
 }
 
-/** The same queries and templates, with nothing else: no session, no CSRF, no access check, no audit. */
-async function bareApp(orgId: Types.ObjectId, caseId: string): Promise<express.Express> {
+/** The name search's filter as the case list builds it: every token of one reading of the name. */
+function nameFilter(q: string): Record<string, unknown> {
+  const alternatives = queryTokenSets(q).map((tokens) => ({ searchTokens: { $all: tokens } }));
+  return alternatives.length === 1 ? alternatives[0]! : { $or: alternatives };
+}
+
+/**
+ * The same queries and templates, with nothing else: no session, no CSRF, no access check, no audit.
+ * The filters are Haven's own (the access policy's filter in an `$and` with the list's), so that the
+ * difference is the middleware and not the query.
+ */
+async function bareApp(caller: Caller, caseId: string, cursor: Types.ObjectId, name: string): Promise<express.Express> {
   const i18n = await createI18n();
   const app = express();
   useViews(app, buildAssets(), true);
   const t = i18n.getFixedT('en');
   const page = { lang: 'en', languages: [], reviewed: true, fonts: false, calendar: 'default' };
-  const list = async (filter: Record<string, unknown>, res: express.Response) => {
-    const rows = await CaseModel.find({ organisationId: orgId, ...filter })
+  const list = async (parts: Record<string, unknown>[], res: express.Response) => {
+    const rows = await CaseModel.find(trusted({ $and: [caseFilter(caller), ...parts] }))
       .sort({ _id: -1 })
-      .limit(51)
-      .select({ caseNumber: 1, status: 1, riskLevel: 1, exploitationTypes: 1, 'intake.date': 1, caseworkerIds: 1, 'child.secret': 1 })
+      .limit(CASE_PAGE_SIZE + 1)
+      .select(LIST_FIELDS)
       .lean();
-    res.render('cases/list', { t, page, identifying: true, lookups: LOOKUPS, query: {}, rows: rows.slice(0, 50).map((r) => ({ id: String(r._id), caseNumber: r.caseNumber, status: r.status, riskLevel: r.riskLevel, exploitationTypes: r.exploitationTypes, intakeDate: r.intake?.date, caseworkers: [], name: displayName(identityOf(r as never)) })) });
+    res.render('cases/list', { t, page, identifying: true, lookups: LOOKUPS, query: {}, rows: rows.slice(0, CASE_PAGE_SIZE).map((r) => ({ id: String(r._id), caseNumber: r.caseNumber, status: r.status, riskLevel: r.riskLevel, exploitationTypes: r.exploitationTypes, intakeDate: r.intake?.date, caseworkers: [], name: displayName(identityOf(r as never)) })) });
   };
-  app.get('/cases', (_req, res) => list({}, res));
-  app.get('/cases/filtered', (_req, res) => list({ riskLevel: 'high', status: 'active' }, res));
-  app.get('/cases/search', (_req, res) => list({ searchTokens: detailsDocument(details(500), 0).searchTokens[0] }, res));
+  app.get('/cases', (_req, res) => list([], res));
+  app.get('/cases/filtered', (_req, res) => list([{ status: 'active' }, { riskLevel: 'high' }], res));
+  app.get('/cases/next', (_req, res) => list([{ _id: { $lt: cursor } }], res));
+  app.get('/cases/search', (_req, res) => list([nameFilter(name)], res));
   app.get('/cases/one', async (_req, res) => {
-    const c = await CaseModel.findById(caseId).lean();
+    const c = await CaseModel.findOne(trusted({ $and: [caseFilter(caller), { _id: new Types.ObjectId(caseId) }] })).lean();
     res.render('cases/show', { t, page, lookups: LOOKUPS, c: { id: caseId, caseNumber: c!.caseNumber, status: c!.status, details: detailsOf(c as never), caseworkers: [], family: [], consents: [], notes: [], tasks: [], attachments: [], timeline: [], assessment: {}, may: {} } });
   });
   return app;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' };
+
+/** The list's "next" link as the page renders it, and the case it continues after. */
+async function nextLink(app: express.Express, cookie: string): Promise<{ href: string; after: Types.ObjectId }> {
+  const first = await request(app).get('/cases').set('cookie', cookie);
+  const match = /<a href="([^"]+)" rel="next">/.exec(first.text);
+  if (first.status !== 200 || !match) throw new Error(`the case list has no next link (status ${first.status})`);
+  const href = match[1]!.replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, (_all, e: string) => ENTITIES[e]!);
+  const cursor = new URL(href, 'http://localhost').searchParams.get('after')!;
+  // The cursor of the newest-first sort: [null, the last row's _id] (src/services/case-list.ts).
+  const [, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, string];
+  return { href, after: new Types.ObjectId(id) };
+}
+
+/** The largest resident memory seen: of this process (bytes), and of the engine when it runs here. */
+interface Peaks {
+  rss: number;
+  engine: ReturnType<typeof resident>;
+}
+
+/** Runs the load and keeps the largest resident memory of this process and of the engine while it runs. */
+async function loadWithRss(url: string, options: Parameters<typeof load>[1], peak: Peaks, enginePid: number | undefined): Promise<LoadResult> {
+  const sampler = setInterval(() => {
+    peak.rss = Math.max(peak.rss, process.memoryUsage.rss());
+    const now = resident(enginePid);
+    if (now && (!peak.engine || now.rss > peak.engine.rss)) peak.engine = now;
+  }, 100);
+  try {
+    return await load(url, options);
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-'));
   const external = config.mongodbUri;
   let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
+  let engineLine: string;
   if (external) {
     await connect(external, `haven_bench_${Date.now()}`);
+    const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 }).catch(() => ({ version: '?' }));
+    engineLine = `MONGODB_URI (server ${String(info.version)}), scratch database ${mongoose.connection.db!.databaseName}, dropped at the end`;
   } else {
     const binary = await ensureEngineBinary(config.engineCache, console.log);
-    if (!binary) throw new Error('the benchmark needs the embedded engine (Go) or MONGODB_URI');
+    if (!binary) throw new Error('the benchmark needs the embedded engine (secantusd-rs, built with cargo) or MONGODB_URI');
     engine = await startEngine({ binary, dataDir: dir, autoRestart: false });
     await connect(engine.uri, 'bench');
+    engineLine = `secantusd-rs ${SECANTUS_VERSION} (embedded, pid ${engine.pid}, --cache-size 256M, --sync-on-commit)`;
   }
   await ensureIndexes();
   let offset = 0;
@@ -152,56 +166,75 @@ export async function run(): Promise<void> {
     const passwordHash = await hashPassword(password);
     const make = async (email: string, roles: string[]) => {
       const totpSecret = newTotpSecret();
-      const u = await UserModel.create({ email, name: `${email} (fictional)`, organisationId: org._id, roles, team: 'Team A', locale: 'en', status: 'active', passwordHash, mfa: { secret: encrypt(totpSecret), lastStep: 0 } } as Parameters<typeof UserModel.create>[0]);
+      const u = await UserModel.create({ email, name: `${email} (fictional)`, organisationId: org._id, roles, team: BENCH_TEAM, locale: 'en', status: 'active', passwordHash, mfa: { secret: encrypt(totpSecret), lastStep: 0 } } as Parameters<typeof UserModel.create>[0]);
       return { id: u._id, email, password, totpSecret };
     };
     const supervisor = await make('supervisor@bench.example', ['supervisor']);
     const worker = await make('worker@bench.example', ['caseworker']);
     const other = await make('other@bench.example', ['caseworker']);
+    const people: BenchPeople = { organisationId: org._id, worker: worker.id, otherWorker: other.id, supervisor: supervisor.id };
+    const caller: Caller = { userId: String(supervisor.id), organisationId: String(org._id), roles: ['supervisor'], team: BENCH_TEAM };
     const app = await createApp({ ipLimit: { limit: 1e9, windowMs: 60_000 } });
+    // As in production: in development Haven compiles every template again for each request, which
+    // would be most of what this measures (the bare pages cache theirs).
+    app.set('view cache', true);
     offset += 30_000;
     const cookie = await signInCookie(app, supervisor, Date.now() + offset);
     const haven = await listen(app);
     servers.push(haven);
     const port = (s: Server) => (s.address() as { port: number }).port;
-    console.log(`cases: Node ${process.version}, NODE_ENV=${config.env}, engine ${external ? 'MongoDB (MONGODB_URI)' : 'FerretDB (embedded)'}, signed in as a supervisor whose team holds every case`);
-    const figures: Record<string, LoadResult>[] = [];
+    console.log(`cases: Node ${process.version}, NODE_ENV=${config.env} with the view cache on, signed in as a supervisor whose team holds every case`);
+    console.log(`engine: ${engineLine}`);
+    console.log(`${PROTOCOL.connections} connections, ${PROTOCOL.seconds} s per figure; a shared 2-core machine makes absolute figures noisy, compare within one run`);
+    const figures: { size: number; haven: Record<string, LoadResult>; bare: Record<string, LoadResult> }[] = [];
     // `npm run bench -- cases 1000` stops after the first size.
-    const largest = Number(process.argv[3] ?? 100_000);
-    for (const size of [1000, 100_000].filter((n) => n <= largest)) {
-      await seed(org._id, worker.id, other.id, size === 1000 ? 0 : 1000, size);
-      const sample = await CaseModel.findOne({ caseNumber: 'PH-2026-000501' }).select({ _id: 1 }).lean();
+    const largest = Number(process.argv[3] ?? SIZES[SIZES.length - 1]);
+    let seeded = 0;
+    for (const size of SIZES.filter((n) => n <= largest)) {
+      await seed(people, seeded, size);
+      seeded = size;
+      const sample = await CaseModel.findOne({ organisationId: org._id, caseNumber: 'PH-2026-000501' }).select({ _id: 1 }).lean();
       const caseId = String(sample!._id);
-      const bare = await listen(await bareApp(org._id, caseId));
+      const name = benchDetails(500).givenName;
+      const next = await nextLink(app, cookie);
+      const bare = await listen(await bareApp(caller, caseId, next.after, name));
       servers.push(bare);
-      const name = encodeURIComponent(details(500).givenName);
       const pairs: [string, string, string][] = [
         ['case list', '/cases', '/cases'],
         ['filtered list', '/cases?risk=high&status=active', '/cases/filtered'],
-        ['name search', `/cases?q=${name}`, '/cases/search'],
+        ['next page', next.href, '/cases/next'],
+        ['name search', `/cases?q=${encodeURIComponent(name)}`, '/cases/search'],
         ['case page', `/cases/${caseId}`, '/cases/one'],
       ];
-      const result: Record<string, LoadResult> = {};
-      const protocol = size > 1000 && !external ? { connections: 2, seconds: 1 } : { connections: 20, seconds: 5 };
-      console.log(`\n${size.toLocaleString('en')} cases, ${protocol.connections} connections, ${protocol.seconds} s per figure`);
+      const result = { size, haven: {} as Record<string, LoadResult>, bare: {} as Record<string, LoadResult> };
+      const peak: Peaks = { rss: 0, engine: undefined };
+      console.log(`\n${size.toLocaleString('en')} cases`);
       for (const [label, havenPath, barePath] of pairs) {
-        await load(`http://127.0.0.1:${port(bare)}${barePath}`, { connections: protocol.connections, seconds: 1 });
-        const b = await load(`http://127.0.0.1:${port(bare)}${barePath}`, protocol);
-        const h = await load(`http://127.0.0.1:${port(haven)}${havenPath}`, { ...protocol, headers: { cookie } });
-        result[label] = h;
+        await load(`http://127.0.0.1:${port(bare)}${barePath}`, { connections: PROTOCOL.connections, seconds: 1 });
+        const b = await load(`http://127.0.0.1:${port(bare)}${barePath}`, PROTOCOL);
+        const h = await loadWithRss(`http://127.0.0.1:${port(haven)}${havenPath}`, { ...PROTOCOL, headers: { cookie } }, peak, engine?.pid);
+        result.bare[label] = b;
+        result.haven[label] = h;
         console.log(row(`bare ${label}`, b));
         console.log(row(`haven ${label}`, h, h.rps / b.rps));
       }
       figures.push(result);
       bare.close();
+      console.log(
+        engine
+          ? `engine resident memory after ${size.toLocaleString('en')} cases: ${formatResident(resident(engine.pid))}; peak while Haven served ${PROTOCOL.connections} connections: ${formatResident(peak.engine)}`
+          : `engine resident memory: not measured (MONGODB_URI)`,
+      );
+      console.log(`bench process (Haven, bare app, load generator) peak resident memory under ${PROTOCOL.connections} connections: ${(peak.rss / 2 ** 20).toFixed(0)} MiB`);
     }
-    if (figures.length > 1) {
-      console.log('\n100,000 against 1,000 cases (p50 latency ratio; the goal is at most 1.3):');
-      for (const label of Object.keys(figures[0]!)) {
-        console.log(`  ${label.padEnd(14)} ${(figures[1]![label]!.p50 / figures[0]![label]!.p50).toFixed(2)}`);
+    const first = figures[0]!;
+    for (const later of figures.slice(1)) {
+      console.log(`\n${later.size.toLocaleString('en')} against ${first.size.toLocaleString('en')} cases, p95 latency ratio:`);
+      for (const label of Object.keys(first.haven)) {
+        const ratio = (side: 'haven' | 'bare') => (later[side][label]!.p95 / first[side][label]!.p95).toFixed(2);
+        console.log(`  ${label.padEnd(14)} haven ${ratio('haven').padStart(7)}   bare ${ratio('bare').padStart(7)}`);
       }
     }
-    console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (benchmark process: app, bare app and load generator)`);
   } finally {
     for (const s of servers) s.close();
     if (external) await mongoose.connection.db?.dropDatabase();

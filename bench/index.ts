@@ -3,6 +3,8 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   pages: () => import('./pages.js'),
   auth: () => import('./auth.js'),
   cases: () => import('./cases.js'),
+  engines: () => import('./engines.js'),
+  'upsert-race': () => import('./upsert-race.js'),
 };
 
 const name = process.argv[2] ?? 'pages';

@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
   const connections = 20;
   const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-'));
   const binary = await ensureEngineBinary(config.engineCache, console.log);
-  if (!binary) throw new Error('the benchmark needs the embedded engine (Go)');
+  if (!binary) throw new Error('the benchmark needs the embedded engine (secantusd-rs, built with cargo)');
   const db = await startEngine({ binary, dataDir: dir, autoRestart: false });
   await connect(db.uri, 'bench');
   const haven = await listen(await createApp());
