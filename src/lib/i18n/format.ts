@@ -12,6 +12,13 @@ export function intlLocale(lng: string, calendar: Calendar = 'default'): string 
   return calendar === 'gregory' ? `${base}-u-ca-gregory` : base;
 }
 
+/**
+ * Formatters are costly to make and a page formats many dates: one per locale, calendar and style is
+ * kept (at most 12 locales x 2 calendars x 3 styles).
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatDate(
   value: Date | string | number,
   lng: Locale | string,
@@ -19,14 +26,19 @@ export function formatDate(
 ): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(intlLocale(lng, options.calendar), {
-    dateStyle: options.style ?? 'medium',
-    timeZone: 'UTC',
-  }).format(date);
+  const locale = intlLocale(lng, options.calendar);
+  const style = options.style ?? 'medium';
+  const key = `${locale} ${style}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' })));
+  return format.format(date);
 }
 
 export function formatNumber(value: number, lng: Locale | string): string {
-  return new Intl.NumberFormat(intlLocale(lng)).format(value);
+  const locale = intlLocale(lng);
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format.format(value);
 }
 
 const DIGIT_ZEROS = [0x0e50 /* Thai */, 0x17e0 /* Khmer */, 0x0ed0 /* Lao */, 0x1040 /* Myanmar */, 0x1090 /* Myanmar Shan */];
