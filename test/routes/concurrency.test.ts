@@ -1,25 +1,17 @@
-import type { Server } from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
-import { testApp } from '../helpers/app.js';
+import { useListeningApp } from '../helpers/app.js';
 import { useDatabase } from '../helpers/db.js';
 
 describe('many requests in different languages at once', () => {
   useDatabase('concurrency');
-  let server: Server;
-  before(async () => {
-    const app = await testApp();
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const listening = useListeningApp();
 
   it('answer each of 50 concurrent requests, alternating th and km, in its own language', async () => {
     const scripts = { th: /[\u0E00-\u0E7F]/, km: /[\u1780-\u17FF]/ } as const;
     const langs = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? 'th' : 'km') as keyof typeof scripts);
     const responses = await Promise.all(
-      langs.map((lng, i) => request(server).get(i % 4 < 2 ? '/' : '/login').set('Accept-Language', lng)),
+      langs.map((lng, i) => request(listening()).get(i % 4 < 2 ? '/' : '/login').set('Accept-Language', lng)),
     );
     responses.forEach((res, i) => {
       const lng = langs[i]!;

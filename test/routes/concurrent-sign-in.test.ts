@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
@@ -6,7 +5,7 @@ import { LoginThrottleModel } from '../../src/models/login-throttle.js';
 import { RateLimitHitModel } from '../../src/models/rate-limit-hit.js';
 import { IP_LIMIT_DEFAULTS } from '../../src/middleware/rate-limit.js';
 import { LOCKOUT } from '../../src/services/auth.js';
-import { testApp } from '../helpers/app.js';
+import { useListeningApp } from '../helpers/app.js';
 import { advance } from '../helpers/clock.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser } from '../helpers/factories.js';
@@ -36,20 +35,13 @@ function remaining(res: request.Response): number | undefined {
 
 describe('POST /login, many at once from one address', () => {
   useDatabase('concurrentsignin');
-  let server: Server;
-  before(async () => {
-    const app = await testApp();
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const listening = useListeningApp();
 
   /** Opens a session and reads its form token for each attempt first, so the posts start together. */
   async function prepare(attempts: Credentials[]): Promise<Attempt[]> {
     return Promise.all(
       attempts.map(async (a) => {
-        const agent = request.agent(server);
+        const agent = request.agent(listening());
         const token = csrfFrom((await agent.get('/login')).text);
         return { ...a, agent, token };
       }),

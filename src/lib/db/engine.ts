@@ -39,7 +39,8 @@ export function hasCargo(): boolean {
   return spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this pid runs (one of another user counts as running). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

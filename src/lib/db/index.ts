@@ -8,7 +8,7 @@ import path from 'node:path';
 import { config } from '../../config/index.js';
 import { connect, disconnect } from './connection.js';
 import { chooseEngine, configuredServer, describeChoice } from './choice.js';
-import { startEngine, type Engine } from './engine.js';
+import { isAlive, startEngine, type Engine } from './engine.js';
 
 export { inTransaction, isDatabaseUnavailable, isConnected, ping, syncIndexes } from './connection.js';
 export { EngineUnavailableError } from './engine.js';
@@ -29,15 +29,6 @@ interface EngineRecord {
   pid: number;
   uri: string;
   port: number;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function answers(port: number): Promise<boolean> {
