@@ -1,8 +1,7 @@
 /**
  * The GridFS collections that hold attachments' encrypted content, read and written raw through the
  * driver, as an intruder with database access would. They belong to the driver, not to a mongoose
- * model, so the per-test cleanup of `useDatabase` does not reach them: tests that count files empty
- * them with `emptyAttachmentContent` first.
+ * model; `useDatabase` empties them before each test like the models' collections.
  */
 import mongoose, { type Types } from 'mongoose';
 import { ATTACHMENT_CONTENT_BUCKET } from '../../src/models/attachment.js';
@@ -62,4 +61,23 @@ export async function overwriteChunk(chunk: StoredChunk, data: Buffer): Promise<
 export async function emptyAttachmentContent(): Promise<void> {
   await contentFiles().deleteMany({});
   await contentChunks().deleteMany({});
+}
+
+/**
+ * Runs `work` while the driver refuses one kind of write to the bucket's files collection, as a
+ * database that stops taking writes halfway would; every other write goes through.
+ */
+export async function refusingFileWrites<T>(method: 'insertOne' | 'deleteOne', work: () => Promise<T>, message = 'the test refuses the write'): Promise<T> {
+  const collection = mongoose.mongo.Collection.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = collection[method]!;
+  const files = contentFiles().collectionName;
+  collection[method] = function (this: { collectionName: string }, ...args: unknown[]) {
+    if (this.collectionName === files) return Promise.reject(new Error(message));
+    return original.apply(this, args);
+  };
+  try {
+    return await work();
+  } finally {
+    collection[method] = original;
+  }
 }

@@ -4,7 +4,6 @@
  * through the case's access filter, as an attachment with nosniff.
  */
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import sharp, { type Exif, type Sharp } from 'sharp';
 import type request from 'supertest';
 import { ATTACHMENT_MAX_BYTES, CASE_QUOTA_BYTES } from '../../src/domain/cases.js';
@@ -12,7 +11,7 @@ import { AttachmentModel } from '../../src/models/attachment.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
 import { CaseModel } from '../../src/models/case.js';
 import { testApp } from '../helpers/app.js';
-import { contentChunks, contentFiles, emptyAttachmentContent, overwriteChunk, storedChunks, storedFiles } from '../helpers/attachment-content.js';
+import { contentChunks, contentFiles, emptyAttachmentContent, overwriteChunk, refusingFileWrites, storedChunks, storedFiles } from '../helpers/attachment-content.js';
 import { buildCase } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -93,7 +92,6 @@ async function deniedUploads(caseId: string): Promise<number> {
 describe('case attachments (SECURITY.md I4)', () => {
   useDatabase('attachments');
   // The harness empties the collections of mongoose models only; GridFS's two are the driver's.
-  beforeEach(emptyAttachmentContent);
 
   let worker: TestUser;
   let caseId: string;
@@ -289,19 +287,10 @@ describe('case attachments (SECURITY.md I4)', () => {
 
     it('answers 500 and keeps nothing when the file cannot be written: no attachment, no chunks, the quota given back', async () => {
       await setUp();
-      const collection = mongoose.mongo.Collection.prototype;
-      const insertOne = collection.insertOne;
       // The files document is GridFS's last write of a file, after all its chunks.
-      collection.insertOne = function (this: typeof collection, ...args: Parameters<typeof insertOne>) {
-        if (this.collectionName === contentFiles().collectionName) return Promise.reject(new Error('the test refuses the write'));
-        return insertOne.apply(this, args);
-      } as typeof insertOne;
-      let res: request.Response;
-      try {
-        res = await upload(agent, caseId, token, { data: pdf(), filename: 'Testchild-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' });
-      } finally {
-        collection.insertOne = insertOne;
-      }
+      const res = await refusingFileWrites('insertOne', () =>
+        upload(agent, caseId, token, { data: pdf(), filename: 'Testchild-consent.pdf', contentType: 'application/pdf', kind: 'consent_form' }),
+      );
       expect(res.status).to.equal(500);
       expect(res.text).to.not.include(PDF_MARKER);
       await expectNothingStored(caseId, 0);

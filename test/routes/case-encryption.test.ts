@@ -20,7 +20,7 @@ import { SystemStateModel } from '../../src/models/system-state.js';
 import { seal } from '../../src/services/case-records.js';
 import { rotateKeys } from '../../src/services/key-rotation.js';
 import { testApp } from '../helpers/app.js';
-import { contentFiles, emptyAttachmentContent, overwriteChunk, storedChunks, storedFiles } from '../helpers/attachment-content.js';
+import { overwriteChunk, refusingFileWrites, storedChunks, storedFiles } from '../helpers/attachment-content.js';
 import { caseDetails, detailsBody } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -296,7 +296,6 @@ const SERVER_ERROR = 'Something went wrong';
 describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
   useDatabase('caseencryption');
   // The harness empties the collections of mongoose models only; GridFS's two are the driver's.
-  beforeEach(emptyAttachmentContent);
 
   afterEach(() => useDataKeys(config.dataKeys));
   after(() => useDataKeys(config.dataKeys));
@@ -588,17 +587,7 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       await readable('after a stop before the move');
 
       // Stopped after the move, before the old file is removed.
-      const collection = mongoose.mongo.Collection.prototype;
-      const deleteOne = collection.deleteOne;
-      collection.deleteOne = function (this: typeof collection, ...args: Parameters<typeof deleteOne>) {
-        if (this.collectionName === contentFiles().collectionName) return Promise.reject(new Error('stopped by the test'));
-        return deleteOne.apply(this, args);
-      } as typeof deleteOne;
-      try {
-        await stopped(rotateKeys());
-      } finally {
-        collection.deleteOne = deleteOne;
-      }
+      await refusingFileWrites('deleteOne', () => stopped(rotateKeys()), 'stopped by the test');
       const movedTo = String((await attachment()).fileId);
       const header = (await attachment()).header;
       expect(afterFirst, 'a file of its own, not the one the first run left').to.not.include(movedTo);
