@@ -70,6 +70,14 @@ export function requiresMfa(roles: readonly Role[]): boolean {
   return roles.some((role) => ROLE_ACTIONS[role].some((a) => CASE_DATA.has(a) || a.startsWith('admin.')));
 }
 
+/**
+ * The roles staff of an organisation of this kind may hold: the partner role belongs to the staff of
+ * partner organisations (they see referrals addressed to their organisation), never to an NGO's own.
+ */
+export function rolesForOrganisation(kind: 'ngo' | 'partner'): readonly Role[] {
+  return kind === 'ngo' ? ROLES.filter((r) => r !== 'partner') : ROLES;
+}
+
 /** C6: nobody changes their own roles, so an admin cannot raise themselves. */
 export function mayChangeRoles(actorId: string, targetId: string): boolean {
   return actorId !== targetId;
@@ -132,6 +140,17 @@ export function referralFilter(caller: Caller): Filter {
     parts.push({ fromOrganisationId: caller.organisationId });
   }
   return anyOf(parts);
+}
+
+/**
+ * The records the audit log may name for a reader (SECURITY.md L2): an auditor sees their own
+ * organisation's case numbers (never a child's details), users and organisation. Any other id an entry
+ * holds (another organisation's case someone tried to open) stays an id.
+ */
+export function auditReferenceFilters(caller: Caller): { cases: Filter; users: Filter; organisations: Filter } {
+  if (!can(caller.roles, 'audit.read')) return { cases: { ...MATCH_NOTHING }, users: { ...MATCH_NOTHING }, organisations: { ...MATCH_NOTHING } };
+  const own = { organisationId: caller.organisationId };
+  return { cases: own, users: own, organisations: { _id: caller.organisationId } };
 }
 
 /** Administrators manage the users of their own organisation only. */

@@ -1,5 +1,8 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { LOCALES } from '../domain/locales.js';
+import { LOOKUPS } from '../domain/lookups.js';
+import { TEAM_NAME_MAX } from '../domain/teams.js';
+import { isTimeZone } from '../domain/time-zones.js';
 
 /**
  * An operating NGO (owns cases) or a partner organisation (receives referrals). DOMAIN.md.
@@ -10,6 +13,16 @@ const localisedName = new Schema(
   { _id: false },
 );
 
+/**
+ * A team of the organisation (domain/teams.ts). Users and cases hold its `code`, which never changes;
+ * a retired team is offered no more but keeps its members and cases, so nobody loses sight of a case.
+ */
+const teamSchema = new Schema({
+  code: { type: String, required: true, maxlength: 60 },
+  name: { type: String, required: true, trim: true, maxlength: TEAM_NAME_MAX },
+  retired: { type: Boolean, default: false },
+});
+
 const organisationSchema = new Schema(
   {
     /** Short stable code, e.g. `PH-SAMPAGUITA`; the prefix of its case numbers later. */
@@ -18,8 +31,16 @@ const organisationSchema = new Schema(
     /** ISO 3166-1 alpha-2. */
     country: { type: String, required: true, match: /^[A-Z]{2}$/ },
     name: { type: localisedName, required: true },
-    /** Service codes (lookups) the organisation offers. */
-    services: { type: [String], default: [] },
+    /** Service codes (LOOKUPS.serviceType) the organisation offers. */
+    services: { type: [String], enum: LOOKUPS.serviceType, default: [] },
+    /**
+     * The IANA zone the audit log and the case history show times in. Set from the country's
+     * (time-zones.ts) when an organisation is registered; one without it shows UTC, and says so.
+     */
+    timeZone: { type: String, validate: { validator: (v: unknown) => v === null || v === undefined || isTimeZone(v), message: 'unknown time zone' } },
+    teams: { type: [teamSchema], default: [] },
+    /** Raised by every change of `teams`, so two admins changing the list at once cannot both win. */
+    teamsVersion: { type: Number, default: 0 },
     preferredLocale: { type: String, required: true, enum: LOCALES },
     /** Generated demo data, never real. */
     demo: { type: Boolean, default: false },

@@ -3,15 +3,23 @@
  * "Demo" and "fictional" in its own language; no real organisation is named.
  */
 import type { Locale } from '../domain/locales.js';
+import type { LookupCode } from '../domain/lookups.js';
 
 export interface DemoOrganisation {
   code: string;
   kind: 'ngo' | 'partner';
   country: string;
   preferredLocale: Locale;
-  services: string[];
+  services: LookupCode<'serviceType'>[];
   name: Partial<Record<Locale, string>> & { en: string };
+  /** The NGOs' teams (services/teams.ts): demo staff and cases hold the code. */
+  teams?: { code: string; name: string }[];
 }
+
+const DEMO_TEAMS = [
+  { code: 'team-a', name: 'Team A' },
+  { code: 'team-b', name: 'Team B' },
+];
 
 export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
   {
@@ -20,6 +28,7 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
     country: 'PH',
     preferredLocale: 'fil',
     services: ['case_management', 'counselling', 'shelter'],
+    teams: DEMO_TEAMS,
     name: {
       en: 'Liwanag Demo Children’s Foundation (fictional)',
       fil: 'Liwanag Demo na Pundasyon para sa mga Bata (kathang-isip)',
@@ -32,6 +41,7 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
     country: 'KH',
     preferredLocale: 'km',
     services: ['case_management', 'counselling', 'family_support'],
+    teams: DEMO_TEAMS,
     name: {
       en: 'Ponleu Demo Child Protection (fictional)',
       km: 'អង្គការសាកល្បង ពន្លឺ ការពារកុមារ (ប្រឌិត)',

@@ -1,10 +1,12 @@
 import { Invalid } from '../domain/errors.js';
+import { defaultTimeZone } from '../domain/time-zones.js';
 import { OrganisationModel } from '../models/organisation.js';
 import { SystemStateModel } from '../models/system-state.js';
 import { UserModel } from '../models/user.js';
 import { changeOrCreate, isDuplicateKey } from './create-if-missing.js';
 import { DEMO_ORGANISATIONS } from './demo-data.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.js';
+import { adoptTypedTeams } from './teams.js';
 import { provisionUser } from './user-provisioning.js';
 
 export interface SeedReport {
@@ -32,10 +34,13 @@ function falseIfDuplicate(err: unknown): false {
 export async function seedDemo(): Promise<SeedReport> {
   const report: SeedReport = { created: [], existing: [], users: [] };
   for (const org of DEMO_ORGANISATIONS) {
-    const created = !(await OrganisationModel.exists({ code: org.code })) && (await OrganisationModel.create({ ...org, demo: true }).then(() => true, falseIfDuplicate));
+    const created =
+      !(await OrganisationModel.exists({ code: org.code })) &&
+      (await OrganisationModel.create({ ...org, timeZone: defaultTimeZone(org.country), demo: true }).then(() => true, falseIfDuplicate));
     if (created) report.created.push({ code: org.code, kind: org.kind, country: org.country, name: org.name.en });
     else report.existing.push(org.code);
   }
+  await upgradeDemoOrganisations();
   for (const user of DEMO_USERS) {
     if (await UserModel.exists({ email: user.email })) continue;
     try {
@@ -55,6 +60,20 @@ export async function seedDemo(): Promise<SeedReport> {
     },
   );
   return report;
+}
+
+/**
+ * Demo organisations seeded before organisations had a time zone, or before teams were a list the admin
+ * keeps, catch up: the country's zone, and the typed team names of their staff and cases become the
+ * list's teams (services/teams.ts). Safe to run again.
+ */
+async function upgradeDemoOrganisations(): Promise<void> {
+  for (const org of DEMO_ORGANISATIONS) {
+    const stored = await OrganisationModel.findOne({ code: org.code, demo: true }).select({ _id: 1, timeZone: 1 }).lean();
+    if (!stored) continue;
+    if (!stored.timeZone) await OrganisationModel.updateOne({ _id: stored._id }, { $set: { timeZone: defaultTimeZone(org.country) } });
+    await adoptTypedTeams(stored._id);
+  }
 }
 
 /**

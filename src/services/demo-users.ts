@@ -56,7 +56,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
       name,
       role,
       organisationCode,
-      ...(role === 'caseworker' || role === 'supervisor' ? { team: 'Team A' } : {}),
+      // The code of the organisation's "Team A" (demo-data.ts).
+      ...(role === 'caseworker' || role === 'supervisor' ? { team: 'team-a' } : {}),
     })),
   ),
   ...Object.entries(PARTNER_STAFF).map(([organisationCode, { cc, name }]) => ({

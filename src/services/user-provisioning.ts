@@ -4,7 +4,7 @@
  * second factor at once, so the operator can hand over the password and the key together.
  */
 import { Invalid } from '../domain/errors.js';
-import type { Role } from '../domain/permissions.js';
+import { rolesForOrganisation, type Role } from '../domain/permissions.js';
 import { encrypt, randomToken } from '../lib/crypto.js';
 import { newTotpSecret } from '../lib/totp.js';
 import { OrganisationModel } from '../models/organisation.js';
@@ -13,12 +13,14 @@ import { audit } from './audit.js';
 import { normaliseEmail } from './auth.js';
 import { isDuplicateKey } from './create-if-missing.js';
 import { acceptablePasswordHash } from './password-policy.js';
+import { teamByCodeOrName, teamsOf } from './teams.js';
 
 export interface ProvisionInput {
   email: string;
   name: string;
   roles: Role[];
   organisationCode: string;
+  /** One of the organisation's active teams, by its code or its name. */
   team?: string | undefined;
   /** Omitted: a one-time password is generated and must be changed at first sign-in. */
   password?: string;
@@ -46,6 +48,9 @@ export async function provisionUser(input: ProvisionInput): Promise<Provisioned>
   if (input.roles.length === 0) throw new Invalid({ roles: 'common:form.required' });
   const org = await OrganisationModel.findOne({ code: input.organisationCode }).lean();
   if (!org) throw new Invalid({ org: 'common:form.invalid' });
+  const allowed = rolesForOrganisation(org.kind === 'partner' ? 'partner' : 'ngo');
+  if (input.roles.some((r) => !allowed.includes(r))) throw new Invalid({ roles: 'admin:users.errors.partnerRole' });
+  const team = input.team ? teamByCodeOrName(await teamsOf(org._id), input.team) : undefined;
   if (await UserModel.exists({ email })) throw new Invalid({ email: 'admin:users.errors.emailTaken' });
   const oneTime = input.password === undefined;
   const password = input.password ?? oneTimePassword();
@@ -57,7 +62,7 @@ export async function provisionUser(input: ProvisionInput): Promise<Provisioned>
     name: input.name,
     organisationId: org._id,
     roles: input.roles,
-    team: input.team,
+    team,
     locale: org.preferredLocale,
     status: 'active',
     passwordHash,

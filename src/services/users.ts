@@ -5,10 +5,11 @@
  */
 import { Types } from 'mongoose';
 import { Invalid } from '../domain/errors.js';
-import { mayChangeRoles, userFilter, type Caller, type Role } from '../domain/permissions.js';
+import { mayChangeRoles, rolesForOrganisation, userFilter, type Caller, type Role } from '../domain/permissions.js';
 import { config } from '../config/index.js';
 import { logger } from '../lib/logger.js';
 import { sendMail } from '../lib/mailer.js';
+import { OrganisationModel } from '../models/organisation.js';
 import { UserModel } from '../models/user.js';
 import { outOfScope, parseId, requireAction } from './access.js';
 import { trusted } from './trusted.js';
@@ -17,6 +18,7 @@ import { audit } from './audit.js';
 import { normaliseEmail } from './auth.js';
 import { isDuplicateKey } from './create-if-missing.js';
 import { endSessions } from './sessions.js';
+import { chosenTeam, teamsOf, type TeamRow } from './teams.js';
 import { issueToken } from './tokens.js';
 
 export interface UserRow {
@@ -24,7 +26,9 @@ export interface UserRow {
   name: string;
   email: string;
   roles: Role[];
+  /** The team's code, and its name from the organisation's list (the code itself when the list has none). */
   team: string;
+  teamName: string;
   locale: string;
   status: string;
   mfaEnrolled: boolean;
@@ -34,13 +38,15 @@ export interface UserRow {
 
 type LeanUser = NonNullable<Awaited<ReturnType<typeof findInScope>>>;
 
-function row(user: LeanUser): UserRow {
+function row(user: LeanUser, teams: readonly TeamRow[]): UserRow {
+  const team = user.team ?? '';
   return {
     id: String(user._id),
     name: user.name,
     email: user.email,
     roles: user.roles as Role[],
-    team: user.team ?? '',
+    team,
+    teamName: teams.find((t) => t.code === team)?.name ?? team,
     locale: user.locale,
     status: user.status ?? 'invited',
     mfaEnrolled: Boolean(user.mfa?.secret),
@@ -62,12 +68,41 @@ async function load(caller: Caller, id: string): Promise<LeanUser> {
 
 export async function listUsers(caller: Caller): Promise<UserRow[]> {
   await requireAction(caller, 'admin.users');
-  const users = await UserModel.find(trusted(userFilter(caller))).sort({ name: 1 }).limit(1000).lean();
-  return users.map(row);
+  const [users, teams] = await Promise.all([UserModel.find(trusted(userFilter(caller))).sort({ name: 1 }).limit(1000).lean(), teamsOf(caller.organisationId)]);
+  return users.map((u) => row(u, teams));
 }
 
 export async function getUser(caller: Caller, id: string): Promise<UserRow> {
-  return row(await load(caller, id));
+  const [user, teams] = await Promise.all([load(caller, id), teamsOf(caller.organisationId)]);
+  return row(user, teams);
+}
+
+/** What the admin's organisation allows a user to be given: its kind's roles and its teams. */
+async function organisationRules(caller: Caller): Promise<{ roles: readonly Role[]; teams: TeamRow[] }> {
+  const org = await OrganisationModel.findById(caller.organisationId).select({ kind: 1 }).lean();
+  return { roles: rolesForOrganisation(org?.kind === 'partner' ? 'partner' : 'ngo'), teams: await teamsOf(caller.organisationId) };
+}
+
+export interface UserFormOptions {
+  roles: Role[];
+  /** Active teams, and the user's own team when it is retired or not in the list, so it can be kept. */
+  teams: { code: string; name: string; retired: boolean }[];
+}
+
+/** The choices of the invitation form, or of one user's form (with that user). */
+export async function userForm(caller: Caller, id?: string): Promise<{ user?: UserRow; options: UserFormOptions }> {
+  await requireAction(caller, 'admin.users');
+  const [rules, user] = await Promise.all([organisationRules(caller), id ? load(caller, id) : undefined]);
+  const current = user?.team ?? '';
+  const teams = rules.teams.filter((t) => !t.retired || t.code === current).map((t) => ({ code: t.code, name: t.name, retired: t.retired }));
+  if (current && !teams.some((t) => t.code === current)) teams.push({ code: current, name: current, retired: true });
+  const roles = [...rules.roles, ...((user?.roles ?? []) as Role[]).filter((r) => !rules.roles.includes(r))];
+  return { ...(user ? { user: row(user, rules.teams) } : {}), options: { roles, teams } };
+}
+
+/** Roles the organisation's kind does not give its staff (the partner role at an NGO): refused, naming the field. */
+function checkRoles(allowed: readonly Role[], roles: readonly Role[], before: readonly Role[] = []): void {
+  if (roles.some((r) => !allowed.includes(r) && !before.includes(r))) throw new Invalid({ roles: 'admin:users.errors.partnerRole' });
 }
 
 export interface InviteInput {
@@ -79,15 +114,23 @@ export interface InviteInput {
 }
 
 /** Creates the user in the admin's organisation and mails a single-use link to choose a password. */
-export async function inviteUser(caller: Caller, input: InviteInput, translator: Translator): Promise<string> {
+export async function inviteUser(caller: Caller, input: InviteInput, translator: Translator): Promise<{ id: string; email: string }> {
   await requireAction(caller, 'admin.users');
+  const rules = await organisationRules(caller);
+  try {
+    checkRoles(rules.roles, input.roles);
+  } catch (err) {
+    await audit(caller, { action: 'user_create', outcome: 'denied', reason: 'role_not_for_organisation', recordType: 'user' });
+    throw err;
+  }
+  const team = chosenTeam(rules.teams, input.team);
   const email = normaliseEmail(input.email);
   if (await UserModel.exists({ email })) throw new Invalid({ email: 'admin:users.errors.emailTaken' });
   const user = await UserModel.create({
     email,
     name: input.name,
     roles: input.roles,
-    team: input.team || undefined,
+    team,
     locale: input.locale,
     organisationId: new Types.ObjectId(caller.organisationId),
     status: 'invited',
@@ -98,7 +141,7 @@ export async function inviteUser(caller: Caller, input: InviteInput, translator:
   const id = String(user._id);
   await audit(caller, { action: 'user_create', outcome: 'success', recordType: 'user', recordId: id });
   await sendInvitation(caller, user._id, email, input.locale, translator);
-  return id;
+  return { id, email };
 }
 
 async function sendInvitation(caller: Caller, userId: Types.ObjectId, email: string, locale: string, translator: Translator): Promise<void> {
@@ -128,20 +171,30 @@ export interface UpdateInput {
   version: number;
 }
 
-export async function updateUser(caller: Caller, id: string, input: UpdateInput): Promise<void> {
-  const user = await load(caller, id);
+/** Saves a user's name, roles, team and language; says whether the roles changed, for the notice. */
+export async function updateUser(caller: Caller, id: string, input: UpdateInput): Promise<{ rolesChanged: boolean }> {
+  const [user, rules] = await Promise.all([load(caller, id), organisationRules(caller)]);
   const before = [...(user.roles as Role[])].sort().join(',');
   const after = [...input.roles].sort().join(',');
   if (before !== after && !mayChangeRoles(caller.userId, id)) {
     await audit(caller, { action: 'user_roles_change', outcome: 'denied', reason: 'own_roles', recordType: 'user', recordId: id });
     throw new Invalid({ roles: 'admin:users.errors.ownRoles' });
   }
+  try {
+    // A role the user holds already is not given now: only a role being added is checked.
+    checkRoles(rules.roles, input.roles, user.roles as Role[]);
+  } catch (err) {
+    await audit(caller, { action: 'user_roles_change', outcome: 'denied', reason: 'role_not_for_organisation', recordType: 'user', recordId: id });
+    throw err;
+  }
+  const team = chosenTeam(rules.teams, input.team, user.team ?? undefined);
   const res = await UserModel.updateOne(
     { _id: user._id, __v: input.version },
-    { $set: { name: input.name, roles: input.roles, team: input.team || null, locale: input.locale }, $inc: { __v: 1 } },
+    { $set: { name: input.name, roles: input.roles, team: team ?? null, locale: input.locale }, $inc: { __v: 1 } },
   );
   if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
   await audit(caller, { action: before === after ? 'user_update' : 'user_roles_change', outcome: 'success', recordType: 'user', recordId: id });
+  return { rolesChanged: before !== after };
 }
 
 export async function setDisabled(caller: Caller, id: string, disabled: boolean): Promise<void> {

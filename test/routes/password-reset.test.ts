@@ -111,7 +111,7 @@ describe('password reset and invitations (SECURITY.md A6, A3, A2)', () => {
     const res = await agent
       .post('/admin/users')
       .type('form')
-      .send({ _csrf: token, email, name: 'New Caseworker (fictional)', roles: 'caseworker', team: 'Team B', locale: 'th' });
+      .send({ _csrf: token, email, name: 'New Caseworker (fictional)', roles: 'caseworker', locale: 'th' });
     expect(res.status).to.equal(303);
     const invited = await UserModel.findOne({ email }).lean();
     expect(invited!.status).to.equal('invited');
