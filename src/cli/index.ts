@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { isRole } from '../domain/permissions.js';
 import { verifyAuditChain } from '../services/audit.js';
 import { rotateKeys } from '../services/key-rotation.js';
+import { reindexSearch } from '../services/search-reindex.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { seedDemoCases } from '../services/demo-cases.js';
 import { seedDemo } from '../services/demo-seed.js';
@@ -112,6 +113,22 @@ const COMMANDS: Record<string, Command> = {
       if (report.resumedFrom) say(`Resumed from ${report.resumedFrom}.`);
       say(`Key ${report.keyId}: ${report.rewritten} documents encrypted again, ${report.unchanged} already under it.`);
       say('Old keys can leave DATA_KEYS once every copy of Haven runs with the new list and backups made before today are no longer needed.');
+    },
+  },
+  'search:reindex': {
+    summary: 'give every case the search tokens of this version (name beginnings, case number digits); resumes if stopped',
+    async run() {
+      const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      let started = false;
+      const report = await reindexSearch((p) => {
+        if (!started) bar.start(Math.max(p.total, p.done), p.done);
+        started = true;
+        bar.setTotal(Math.max(p.total, p.done));
+        bar.update(p.done);
+      });
+      if (started) bar.stop();
+      if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
+      say(`${report.rewritten} cases given new search tokens, ${report.unchanged} already up to date.`);
     },
   },
   'audit:verify': {

@@ -19,6 +19,7 @@ import { CaseNoteModel } from '../../src/models/case-note.js';
 import { SystemStateModel } from '../../src/models/system-state.js';
 import { seal } from '../../src/services/case-records.js';
 import { rotateKeys } from '../../src/services/key-rotation.js';
+import { PREFIX_MAX } from '../../src/services/name-search.js';
 import { testApp } from '../helpers/app.js';
 import { overwriteChunk, refusingFileWrites, storedChunks, storedFiles } from '../helpers/attachment-content.js';
 import { caseDetails, detailsBody } from '../helpers/cases.js';
@@ -375,6 +376,20 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
     });
   });
 
+  describe('name search by beginnings (D3)', () => {
+    it('keeps no beginning of a name in the raw database, and still finds the child by one', async function () {
+      this.timeout(60_000);
+      const p = await populate();
+      // From one letter past the shared "MARKER" to the longest beginning stored, so each is the field's own.
+      const beginnings = [p.givenName, p.familyName].flatMap((name) => [...Array(PREFIX_MAX - 6).keys()].map((i) => name.slice(0, 7 + i)));
+      expect(beginnings).to.have.length(2 * (PREFIX_MAX - 6));
+      expect(await markersInDatabase(beginnings)).to.deep.equal([]);
+      const found = await p.agent.get(`/cases?q=${encodeURIComponent(p.familyName.slice(0, PREFIX_MAX).toLowerCase())}`);
+      expect(found.status).to.equal(200);
+      expect(found.text).to.include(p.caseNumber).and.include(p.givenName);
+    });
+  });
+
   describe('a changed ciphertext (D1)', () => {
     it('makes GET /cases/:id answer 500 with the error page, showing nothing of the case', async function () {
       this.timeout(60_000);
@@ -433,6 +448,9 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       expect(before.map((s) => `${s.collection} ${s.path}`).sort()).to.deep.equal([
         'attachments header',
         'attachments secretName',
+        // The family member's new values, kept for the history (added, then edited).
+        'case_changes next',
+        'case_changes next',
         'case_changes previous',
         'case_changes previous',
         'case_notes secret',

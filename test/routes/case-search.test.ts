@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { clock } from '../../src/lib/clock.js';
 import { keyedHash } from '../../src/lib/crypto.js';
 import { LOCALES_DIR } from '../../src/lib/paths.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
 import { CaseModel } from '../../src/models/case.js';
+import { CounterModel } from '../../src/models/counter.js';
 import { identityOf } from '../../src/services/case-records.js';
-import { queryTokenSets } from '../../src/services/name-search.js';
+import { PREFIX_MAX, PREFIX_MIN, queryMatchSets, queryTokenSets } from '../../src/services/name-search.js';
 import { testApp } from '../helpers/app.js';
 import { buildCase, caseDetails, detailsBody } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
@@ -28,6 +30,14 @@ function tableBody(html: string): string {
 
 function caseNumbersIn(html: string): string[] {
   return [...tableBody(html).matchAll(CASE_NUMBER)].map((m) => m[0]).sort();
+}
+
+/** Every string value of some documents, at any depth. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object' && !(value instanceof Date) && !('_bsontype' in value)) return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
 async function search(agent: Agent, q: string): Promise<{ status: number; numbers: string[]; text: string }> {
@@ -195,12 +205,109 @@ describe('GET /cases?q= (search by name and case number)', () => {
       await buildCase(worker, { givenName: 'Testchild', familyName: 'Fictional' }, { team: 'north' });
       await buildCase(worker, { ...LOCAL_ONLY, givenNameLocal: 'สมหญิง', familyNameLocal: 'ใจดี' }, { team: 'north' });
       const agent = await signIn(await testApp(), worker);
-      expect(await searchAll(agent, ['Testchild Nobody', 'Testch', 'สมหญิง ทดสอบ', 'สมหญิงทดสอบ'])).to.deep.equal({
+      expect(await searchAll(agent, ['Testchild Nobody', 'Testchildren', 'สมหญิง ทดสอบ', 'สมหญิงทดสอบ'])).to.deep.equal({
         'Testchild Nobody': [],
-        Testch: [],
+        Testchildren: [],
         'สมหญิง ทดสอบ': [],
         'สมหญิงทดสอบ': [],
       });
+    });
+  });
+
+  describe('the beginning of a Latin name', () => {
+    it('finds "Soriano" by "Sori", and by any beginning of 3 letters or more, in any letter case and without diacritics', async () => {
+      const worker = await caseworker();
+      const soriano = await numberOf(await buildCase(worker, { givenName: 'Testmaria', familyName: 'Soriano' }, { team: 'north' }));
+      const sorensen = await numberOf(await buildCase(worker, { givenName: 'Demojuan', familyName: 'Sorensen' }, { team: 'north' }));
+      const doan = await numberOf(await buildCase(worker, { givenName: 'Thử', familyName: 'Đoàn', nationality: 'VN', languages: ['vi'] }, { team: 'north' }));
+      const agent = await signIn(await testApp(), worker);
+      expect(await searchAll(agent, ['Sori', 'sori', 'SORIAN', 'Soriano', 'Sor', 'Sori Testm', 'testmar soriano', 'Demoj Sor', 'Doa', 'đoà', 'ĐOÀN'])).to.deep.equal({
+        Sori: [soriano],
+        sori: [soriano],
+        SORIAN: [soriano],
+        Soriano: [soriano],
+        Sor: [soriano, sorensen].sort(),
+        'Sori Testm': [soriano],
+        'testmar soriano': [soriano],
+        'Demoj Sor': [sorensen],
+        Doa: [doan],
+        'đoà': [doan],
+        'ĐOÀN': [doan],
+      });
+    });
+
+    it('finds nothing by a beginning that runs past the name, or by one of its parts that is no beginning of a name', async () => {
+      const worker = await caseworker();
+      await buildCase(worker, { givenName: 'Testmaria', familyName: 'Soriano' }, { team: 'north' });
+      const agent = await signIn(await testApp(), worker);
+      expect(await searchAll(agent, ['Sorianos', 'Soria Nobody', 'oriano', 'Testmarias'])).to.deep.equal({ Sorianos: [], 'Soria Nobody': [], oriano: [], Testmarias: [] });
+    });
+
+    it('does not take two letters for a beginning: "So" finds only a name part that is exactly "So"', async () => {
+      const worker = await caseworker();
+      const exact = await numberOf(await buildCase(worker, { givenName: 'So', familyName: 'Testexact' }, { team: 'north' }));
+      const soriano = await numberOf(await buildCase(worker, { givenName: 'Testmaria', familyName: 'Soriano' }, { team: 'north' }));
+      const agent = await signIn(await testApp(), worker);
+      expect(await searchAll(agent, ['So', 'so', 'SO', 'Sor'])).to.deep.equal({ So: [exact], so: [exact], SO: [exact], Sor: [soriano] });
+      expect(queryMatchSets('So'), 'a two-letter part asks for its whole word only').to.deep.equal([[[keyedHash('name-search', 'so')]]]);
+    });
+
+    it(`matches a typed part of more than ${PREFIX_MAX} letters as a whole word only`, async () => {
+      const worker = await caseworker();
+      const long = 'Testlongfamilyname';
+      const target = await numberOf(await buildCase(worker, { givenName: 'Testmaria', familyName: long }, { team: 'north' }));
+      const agent = await signIn(await testApp(), worker);
+      const atMost = long.slice(0, PREFIX_MAX);
+      const past = long.slice(0, PREFIX_MAX + 1);
+      expect(await searchAll(agent, [atMost, past, long])).to.deep.equal({ [atMost]: [target], [past]: [], [long]: [target] });
+    });
+  });
+
+  describe('a case number by its digits', () => {
+    /** Registers the organisation's case number `serial` of this year (the counter set just before it). */
+    async function caseNumbered(worker: TestUser, serial: number, overrides: Parameters<typeof buildCase>[1] = {}): Promise<{ id: string; number: string }> {
+      const _id = `case:${worker.organisationId}:${clock.now().getUTCFullYear()}`;
+      await CounterModel.updateOne({ _id }, { $set: { seq: serial - 1 } }, { upsert: true });
+      const id = await buildCase(worker, overrides, { team: 'north' });
+      return { id, number: await numberOf(id) };
+    }
+
+    it('finds PH-2026-00110 by "00110", "110", "2026-00110" and Thai digits, and nothing by digits no case has', async () => {
+      const worker = await caseworker();
+      const year = clock.now().getUTCFullYear();
+      const target = await caseNumbered(worker, 110);
+      expect(target.number).to.equal(`PH-${year}-00110`);
+      const other = await caseNumbered(worker, 1100);
+      const agent = await signIn(await testApp(), worker);
+      const queries = ['00110', '110', ` 0110 `, `${year}-00110`, `${year}-110`, '๐๐๑๑๐'];
+      expect(await searchAll(agent, queries)).to.deep.equal(Object.fromEntries(queries.map((q) => [q, [target.number]])));
+      expect(await searchAll(agent, ['01100', '00111', `${year - 1}-00110`, '11'])).to.deep.equal({ '01100': [other.number], '00111': [], [`${year - 1}-00110`]: [], '11': [] });
+      expect(tableBody((await search(agent, '00110')).text)).to.include(`href="/cases/${target.id}"`);
+    });
+
+    it('lets a manager search by digits (a case number search), showing the de-identified row', async () => {
+      const worker = await caseworker();
+      const target = await caseNumbered(worker, 110, { givenName: 'Digitshidden', familyName: 'Fictional' });
+      const manager = await buildUser({ roles: ['manager'], organisationId: worker.organisationId });
+      const res = await search(await signIn(await testApp(), manager), '00110');
+      expect(res.status).to.equal(200);
+      expect(res.numbers).to.deep.equal([target.number]);
+      expect(res.text).to.not.include('Digitshidden');
+    });
+
+    it('finds no case of another organisation or of another caseworker by its digits', async () => {
+      const worker = await caseworker();
+      const own = await caseNumbered(worker, 110);
+      const colleague = await buildUser({ roles: ['caseworker'], organisationId: worker.organisationId, team: 'north' });
+      const orgB = await buildOrganisation({ country: 'PH' });
+      const workerB = await caseworker('north', orgB.id);
+      const foreign = await caseNumbered(workerB, 110);
+      expect(foreign.number).to.equal(own.number);
+      const app = await testApp();
+      expect(await searchAll(await signIn(app, worker), ['00110'])).to.deep.equal({ '00110': [own.number] });
+      expect(await searchAll(await signIn(app, colleague), ['00110'])).to.deep.equal({ '00110': [] });
+      const rowsB = await search(await signIn(app, workerB), '00110');
+      expect(tableBody(rowsB.text)).to.include(`/cases/${foreign.id}`).and.not.include(`/cases/${own.id}`);
     });
   });
 
@@ -325,6 +432,41 @@ describe('GET /cases?q= (search by name and case number)', () => {
         const text = JSON.stringify(await db.collection(name).find().toArray());
         for (const plain of PLAIN) expect(text, `${name}: ${plain}`).to.not.include(plain);
       }
+    });
+
+    it('keeps no beginning of any name in plaintext in any collection; the beginnings are keyed hashes under a key of their own (D3)', async () => {
+      const names = { givenName: 'Qzxvorename', familyName: 'Wyqplastname Đỹzqtest', nickname: 'Jvkdemonick', givenNameLocal: 'สมหญิง', familyNameLocal: 'ใจดี' };
+      const worker = await caseworker();
+      const agent = await signIn(await testApp(), worker);
+      await registerThroughForm(agent, names);
+      expect((await search(agent, 'Qzxv')).numbers).to.have.length(1);
+      expect((await search(agent, 'dyzq wyqpl')).numbers).to.have.length(1);
+      // Every beginning of every part, as typed and without diacritics, from 3 letters to the whole part.
+      const parts = ['qzxvorename', 'wyqplastname', 'đỹzqtest', 'dyzqtest', 'jvkdemonick'];
+      const beginnings = parts.flatMap((p) => [...Array(p.length - PREFIX_MIN + 1).keys()].map((i) => p.slice(0, PREFIX_MIN + i)));
+      expect(beginnings).to.include.members(['qzx', 'qzxv', 'đỹz', 'dyz', 'jvkdemonick']);
+      // Every stored string is compared whole with every beginning (a token stored in the clear would be
+      // one); beginnings of 5 letters or more are also looked for inside every string. Shorter ones would
+      // turn up by chance inside random session ids and ciphertexts.
+      const db = mongoose.connection.db!;
+      const leaks: string[] = [];
+      for (const { name } of await db.listCollections().toArray()) {
+        const docs = await db.collection(name).find().toArray();
+        const strings = stringsIn(docs).map((v) => v.toLowerCase());
+        const text = JSON.stringify(docs).toLowerCase();
+        for (const b of beginnings) {
+          if (strings.includes(b) || (b.length >= 5 && text.includes(b))) leaks.push(`${b} in ${name}`);
+        }
+      }
+      expect(leaks).to.deep.equal([]);
+      // The scan has something to find: the tokens are there, hashed, and a beginning never doubles as a word.
+      const tokens = (await CaseModel.collection.findOne({}))!.searchTokens as string[];
+      for (const t of tokens) expect(t).to.match(/^[0-9a-f]{64}$/);
+      expect(tokens).to.include.members(['qzx', 'qzxv', 'qzxvorenam', 'wyqpl', 'đỹzq', 'dyzq', 'jvkd'].map((b) => keyedHash('name-prefix', b)));
+      expect(tokens).to.include(keyedHash('name-search', 'qzxvorename'));
+      expect(tokens).to.not.include.members([keyedHash('name-search', 'qzxv'), keyedHash('name-prefix', 'qzxvorename'), keyedHash('name-prefix', 'qzxvorename'.slice(0, PREFIX_MAX + 1))]);
+      // No beginnings for the scripts written without spaces: their words come from the segmenter.
+      expect(tokens).to.not.include(keyedHash('name-prefix', 'สมห'));
     });
 
     it('writes a case_search audit entry for each search, without the query text', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { keyedHash } from '../../src/lib/crypto.js';
-import { nameParts, nameTokens, queryTokenSets } from '../../src/services/name-search.js';
+import { PREFIX_MAX, PREFIX_MIN, caseNumberQueryToken, caseNumberTokens, nameParts, nameTokens, queryMatchSets, queryTokenSets } from '../../src/services/name-search.js';
 
 /** `မောင်မောင်` as typed with a Zawgyi keyboard. */
 const ZAWGYI_MAUNG_MAUNG = '\u1031\u1019\u102c\u1004\u1039\u1031\u1019\u102c\u1004\u1039';
@@ -11,7 +11,62 @@ function finds(names: string[], query: string): boolean {
   return queryTokenSets(query).some((set) => set.every((token) => stored.has(token)));
 }
 
+/** Whether a query finds a record with these names by whole words or beginnings, as the case list asks. */
+function findsByBeginning(names: string[], query: string): boolean {
+  const stored = new Set(nameTokens(names));
+  return queryMatchSets(query).some((parts) => parts.every((any) => any.some((token) => stored.has(token))));
+}
+
 describe('name search tokens (SECURITY.md D3, I6)', () => {
+  describe('beginnings of names', () => {
+    it(`store ${PREFIX_MIN} to ${PREFIX_MAX} letters of each Latin part under their own key, never the whole word there`, () => {
+      const tokens = nameTokens(['Testlongfamilyname']);
+      const prefixes = [...Array(PREFIX_MAX - PREFIX_MIN + 1).keys()].map((i) => keyedHash('name-prefix', 'testlongfamilyname'.slice(0, PREFIX_MIN + i)));
+      expect(tokens).to.include.members(prefixes);
+      expect(tokens).to.have.length(1 + prefixes.length);
+      expect(tokens).to.not.include(keyedHash('name-prefix', 'testlongfamilyname'.slice(0, PREFIX_MAX + 1)));
+      expect(tokens).to.not.include(keyedHash('name-search', 'tes'));
+      expect(nameTokens(['Ana'])).to.deep.equal([keyedHash('name-search', 'ana')]);
+    });
+
+    it('count beginnings by letter, not by code unit, and store them with and without diacritics', () => {
+      const tokens = nameTokens(['Nghiệm'.normalize('NFD')]);
+      expect(tokens).to.include.members(['ngh', 'nghi', 'nghiệ', 'nghie'].map((b) => keyedHash('name-prefix', b)));
+    });
+
+    it('find by a beginning of 3 letters or more, not by 2, nor by a beginning longer than the name', () => {
+      const names = ['Testmaria', 'Soriano'];
+      for (const q of ['Sor', 'sori', 'SORIAN', 'Soriano', 'tes sor', 'Testmaria Soria']) expect(findsByBeginning(names, q), q).to.equal(true);
+      for (const q of ['So', 'Sorianos', 'oriano', 'Sori Nobody']) expect(findsByBeginning(names, q), q).to.equal(false);
+      expect(findsByBeginning(['So', 'Testexact'], 'So')).to.equal(true);
+    });
+
+    it('are not made for the scripts written without spaces', () => {
+      const tokens = nameTokens(['สมหญิง']);
+      expect(tokens).to.not.include.members(['สมห', 'สมหญ', 'สมหญิ'].map((b) => keyedHash('name-prefix', b)));
+      expect(tokens).to.include(keyedHash('name-search', 'สมหญิง'));
+      expect(queryMatchSets('สมห')).to.deep.equal([[[keyedHash('name-search', 'สมห')]]]);
+    });
+  });
+
+  describe('case number digits', () => {
+    it('find a case number by its serial with or without leading zeros, or by year and serial, in any digits', () => {
+      const tokens = caseNumberTokens('PH-2026-00110');
+      expect(tokens).to.have.length(2);
+      for (const q of ['00110', '110', '0110', '2026-00110', '2026-110', '๐๐๑๑๐', ' 00110 ']) expect(tokens, q).to.include(caseNumberQueryToken(q));
+      for (const q of ['00111', '1100', '2025-00110', '202600110']) expect(tokens, q).to.not.include(caseNumberQueryToken(q));
+      expect(caseNumberQueryToken('Soriano')).to.equal(undefined);
+      expect(caseNumberQueryToken('PH-2026-00110')).to.equal(undefined);
+      expect(caseNumberTokens('not a number')).to.deep.equal([]);
+    });
+
+    it('are keyed hashes of their own, never the digits nor a name token', () => {
+      const tokens = caseNumberTokens('PH-2026-00110');
+      for (const t of tokens) expect(t).to.match(/^[0-9a-f]{64}$/);
+      expect(tokens).to.not.include.members([keyedHash('name-search', '00110'), keyedHash('name-search', '110'), '00110', '110']);
+    });
+  });
+
   describe('nameParts', () => {
     it('cuts a name at anything that is not a letter, mark or digit, in NFC and lower case', () => {
       expect(nameParts('  Testchild-Fictional, DEMO ')).to.deep.equal(['testchild', 'fictional', 'demo']);
