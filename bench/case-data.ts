@@ -70,12 +70,13 @@ export function benchCaseId(i: number, organisationId: Types.ObjectId): Types.Ob
 
 /** The stored document of bench case `i`, with the fields the case service writes. */
 export function benchCaseDocument(i: number, people: BenchPeople): Record<string, unknown> {
-  const doc = detailsDocument(benchDetails(i), i % 4);
+  const caseNumber = `PH-2026-${String(i + 1).padStart(6, '0')}`;
+  const doc = detailsDocument(benchDetails(i), i % 4, caseNumber);
   const created = benchCreatedAt(i);
   return {
     _id: benchCaseId(i, people.organisationId),
     organisationId: people.organisationId,
-    caseNumber: `PH-2026-${String(i + 1).padStart(6, '0')}`,
+    caseNumber,
     status: CASE_STATUSES_CYCLE[i % 3],
     riskLevel: doc.riskLevel,
     riskRank: doc.riskRank,

@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'attachment_upload',
   'attachment_download',
   'keys_rotate',
+  'search_reindex',
   'export',
   'referral_step',
 ] as const;
@@ -61,5 +62,6 @@ export const AUDIT_REASONS = [
   'stale_version',
   'transition_refused',
   'upload_refused',
+  'role_not_for_organisation',
 ] as const;
 export type AuditReason = (typeof AUDIT_REASONS)[number];

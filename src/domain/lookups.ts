@@ -25,9 +25,11 @@ export const LOOKUPS = {
   consentPurpose: ['services', 'referral', 'reporting'],
   consentGivenBy: ['child_assent', 'guardian', 'court_order'],
   noteType: ['home_visit', 'phone', 'office_visit', 'counselling', 'court_accompaniment', 'school_visit', 'health_visit', 'case_conference', 'other'],
-  closureReason: ['reintegrated_family', 'kinship_care', 'foster_care', 'independent_living', 'transferred', 'turned_18', 'death', 'lost_contact', 'other'],
+  closureReason: ['reintegrated_family', 'kinship_care', 'foster_care', 'independent_living', 'transferred', 'turned_18', 'death', 'lost_contact', 'duplicate', 'not_within_mandate', 'moved_away', 'other'],
   reopenReason: ['new_risk', 'placement_breakdown', 'returned_to_services', 'closed_in_error', 'other'],
   attachmentKind: ['identity_document', 'consent_form', 'medical', 'school', 'legal', 'photo', 'other'],
+  /** What an organisation offers (its profile) and what a referral or an intervention asks for. */
+  serviceType: ['case_management', 'shelter', 'alternative_care', 'family_support', 'counselling', 'mental_health', 'health', 'education', 'livelihood', 'legal_aid', 'social_welfare'],
 } as const;
 
 export type LookupList = keyof typeof LOOKUPS;
@@ -37,8 +39,12 @@ export function isCode<L extends LookupList>(list: L, value: unknown): value is 
   return typeof value === 'string' && (LOOKUPS[list] as readonly string[]).includes(value);
 }
 
-/** Languages a child may speak (ISO 639 codes; names come from Intl.DisplayNames in the reader's locale). */
-export const SPOKEN_LANGUAGES = ['fil', 'ceb', 'hil', 'war', 'ilo', 'th', 'km', 'lo', 'my', 'vi', 'id', 'ms', 'tet', 'en', 'fr', 'zh', 'shn', 'kar'] as const;
+/**
+ * Languages a child may speak (ISO 639 codes). Names come from Intl.DisplayNames in the reader's locale;
+ * where Intl has none (Karen, Mon, Cham, and many in Cebuano), from Haven's own labels,
+ * `lookups:spokenLanguage.<code>`, which exist for every code here.
+ */
+export const SPOKEN_LANGUAGES = ['fil', 'ceb', 'hil', 'war', 'ilo', 'th', 'km', 'lo', 'my', 'vi', 'id', 'ms', 'tet', 'en', 'fr', 'zh', 'shn', 'kar', 'ksw', 'pwo', 'mnw', 'kac', 'rhg', 'hmn', 'cjm'] as const;
 
 /** Nationalities offered first (ISO 3166-1 alpha-2); any other two-letter code is accepted too. */
 export const COMMON_NATIONALITIES = ['PH', 'KH', 'TH', 'LA', 'MM', 'VN', 'ID', 'MY', 'TL', 'CN', 'SG', 'BN'] as const;
@@ -50,3 +56,11 @@ export const NATIONALITY = /^[A-Z]{2}$/;
  * (e.g. `PH-07-072217` for a Philippine municipality, `KH-12-1201`).
  */
 export const AREA_CODE = /^[A-Z]{2}(?:-[A-Z0-9]{1,12}){0,4}$/;
+
+/** A child's location: an area code, or the name of the place as typed (one line, no control characters). */
+export const LOCATION_MAX = 100;
+
+export function isLocation(value: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return AREA_CODE.test(value) || (value.length <= LOCATION_MAX && value.trim() === value && !/[\u0000-\u001F\u007F-\u009F]/.test(value));
+}

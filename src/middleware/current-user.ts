@@ -52,10 +52,12 @@ export const currentUser: RequestHandler = async (req, res, next) => {
   req.user = user;
   req.caller = callerOf(user, req.ip);
   req.mfaDone = data.mfa === true || !user.mfaRequired;
-  if (req.language !== user.locale && req.i18n) {
-    // The profile's language comes first (ARCHITECTURE.md, request step 3).
-    await req.i18n.changeLanguage(user.locale);
-    req.language = user.locale;
+  // The profile's language comes first (ARCHITECTURE.md, request step 3); until the second factor is
+  // given, the language picked on the sign-in page does, so the whole sign-in reads in one language.
+  const locale = !req.mfaDone && data.language ? data.language : user.locale;
+  if (req.language !== locale && req.i18n) {
+    await req.i18n.changeLanguage(locale);
+    req.language = locale;
   }
   next();
 };

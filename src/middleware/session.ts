@@ -18,6 +18,12 @@ declare module 'express-session' {
     mfa: boolean;
     startedAt: number;
     seenAt: number;
+    /**
+     * A language code (nothing personal): the one picked on the sign-in page, which the pages keep until
+     * the second factor is given; then offered once as the profile's language (`languageOffer`).
+     */
+    language: string;
+    languageOffer: string;
   }
 }
 

@@ -1,6 +1,30 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { LOCALES, LOCALE_INFO, type Locale } from '../domain/locales.js';
 import { can } from '../domain/permissions.js';
 import { languageLocals, type PageLocals } from './page-locals.js';
+
+/**
+ * The language picked at sign-in, offered once as the profile's on the first page after it (when it
+ * differs from the profile's), in that language: the user picked it because they read it.
+ */
+function languageOffer(req: Request) {
+  const offer = req.session?.languageOffer;
+  if (!offer || req.method !== 'GET' || !req.mfaDone || !(LOCALES as readonly string[]).includes(offer)) return undefined;
+  delete req.session.languageOffer;
+  if (offer === req.user!.locale) return undefined;
+  const t = req.i18n.getFixedT(offer);
+  const plain = { interpolation: { escapeValue: false } };
+  const language = LOCALE_INFO[offer as Locale].autonym;
+  const current = LOCALE_INFO[req.user!.locale as Locale]?.autonym ?? req.user!.locale;
+  return {
+    lang: offer,
+    locale: offer,
+    current: req.user!.locale,
+    question: t('account:languageOffer.question', { language, ...plain }),
+    accept: t('account:languageOffer.accept', { language, ...plain }),
+    keep: t('account:languageOffer.keep', { language: current, ...plain }),
+  };
+}
 
 /**
  * What the layout shows a signed-in user: the page in their profile's language and calendar, their
@@ -11,10 +35,13 @@ export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestH
     const user = req.user;
     if (user) {
       const page = res.locals.page as PageLocals;
-      if (page.lang !== user.locale) {
-        Object.assign(page, languageLocals(user.locale, options.reviewed));
-        res.setHeader('Content-Language', user.locale);
+      // The profile's language, or the one picked at sign-in while the second factor is still due.
+      const lang = req.language ?? user.locale;
+      if (page.lang !== lang) {
+        Object.assign(page, languageLocals(lang, options.reviewed));
+        res.setHeader('Content-Language', lang);
       }
+      res.locals.languageOffer = languageOffer(req);
       page.calendar = user.calendar;
       res.locals.signedIn = {
         name: user.name,

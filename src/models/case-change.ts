@@ -19,6 +19,8 @@ const caseChangeSchema = new Schema(
     fields: { type: [String], default: [] },
     /** Sealed JSON of the earlier values of `fields`. */
     previous: { type: String },
+    /** Sealed JSON of the new values, for changes whose new values the case alone does not tell (a family member's). */
+    next: { type: String },
     demo: { type: Boolean, default: false },
   },
   { versionKey: false },

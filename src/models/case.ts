@@ -42,8 +42,11 @@ const consentSchema = new Schema({
   date: { type: Date, required: true },
   formVersion: { type: String, required: true, maxlength: 40 },
   recordedBy: { type: Types.ObjectId, ref: 'User', required: true },
+  /** The day the consent was withdrawn (P1). */
   withdrawnAt: { type: Date },
   withdrawnBy: { type: Types.ObjectId, ref: 'User' },
+  /** Why it was withdrawn, as the child or guardian said it: sealed (D1). */
+  withdrawalReason: { type: String },
 });
 
 const caseSchema = new Schema(
@@ -77,6 +80,8 @@ const caseSchema = new Schema(
       reason: { type: String, enum: LOOKUPS.closureReason },
       date: { type: Date },
       by: { type: Types.ObjectId, ref: 'User' },
+      /** The state the case was closed from, where reopening returns it (DOMAIN.md "States"). */
+      from: { type: String, enum: ['open', 'active'] },
     },
     searchTokens: { type: [String], default: [] },
     /** Bytes of attachments stored, against the per-case quota. */

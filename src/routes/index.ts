@@ -1,7 +1,9 @@
 /** The route table: one line per feature, read as a sitemap. Every router is mounted at the root. */
 import { Router, type RequestHandler } from 'express';
 import { accountRoutes } from './account/index.js';
+import './admin/labels.js';
 import { adminOrganisationRoutes } from './admin/organisations.js';
+import { adminTeamRoutes } from './admin/teams.js';
 import { adminUserRoutes } from './admin/users.js';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
@@ -19,6 +21,7 @@ export function pageRoutes(options: { limit: RequestHandler }): Router {
   router.use(accountRoutes);
   router.use(adminUserRoutes);
   router.use(adminOrganisationRoutes);
+  router.use(adminTeamRoutes);
   router.use(auditRoutes);
   router.use(caseRoutes);
   router.use(caseEditRoutes);

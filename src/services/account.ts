@@ -19,9 +19,15 @@ import { consumeToken, issueToken, peekToken } from './tokens.js';
 /** Mail goes out in the recipient's language: the route hands over a way to translate into any locale. */
 export type Translator = (locale: string) => (key: string, vars?: Record<string, string>) => string;
 
-export async function updatePreferences(caller: Caller, input: { locale: string; calendar: 'default' | 'gregory' }): Promise<void> {
-  await UserModel.updateOne({ _id: new Types.ObjectId(caller.userId) }, { $set: { locale: input.locale, calendar: input.calendar } });
-  await audit(caller, { action: 'user_update', outcome: 'success', recordType: 'user', recordId: caller.userId });
+/**
+ * The user's display preferences: language and calendar. Not audited: the audit log records who reached
+ * what and who changed accounts, roles and access (L1); how someone's own pages are worded changes none
+ * of that, and an auditor reading "user changes" for a breach report must not wade through language
+ * switches. (A visitor's language, likewise, is only a cookie.)
+ */
+export async function updatePreferences(caller: Caller, input: { locale: string; calendar?: 'default' | 'gregory' }): Promise<void> {
+  const set = input.calendar ? { locale: input.locale, calendar: input.calendar } : { locale: input.locale };
+  await UserModel.updateOne({ _id: new Types.ObjectId(caller.userId) }, { $set: set });
 }
 
 /** Changes the password after checking the current one; every session ends. Returns the new epoch. */

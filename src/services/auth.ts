@@ -26,6 +26,8 @@ export interface SignedIn {
   epoch: number;
   /** What the second factor still needs: nothing, a code, or enrolment first. */
   mfa: 'none' | 'verify' | 'enrol';
+  /** The profile's language, so that a language picked at sign-in can be offered when it differs. */
+  locale: string;
 }
 
 function throttleKey(email: string): string {
@@ -60,7 +62,7 @@ export async function signIn(input: { email: string; password: string }, ip: str
   await audit({ ...actor, roles }, { action: 'sign_in', outcome: 'success', recordType: 'user', recordId: actor.userId });
   const mfa = !requiresMfa(roles) ? 'none' : user.mfa?.secret ? 'verify' : 'enrol';
   if (mfa === 'enrol') await startEnrolment(String(user._id));
-  return { userId: String(user._id), epoch: user.sessionEpoch ?? 0, mfa };
+  return { userId: String(user._id), epoch: user.sessionEpoch ?? 0, mfa, locale: user.locale };
 }
 
 interface ThrottleState {

@@ -12,7 +12,7 @@ import { CaseModel } from '../models/case.js';
 import { inTransaction } from '../lib/db/index.js';
 import { OrganisationModel } from '../models/organisation.js';
 import { audit } from './audit.js';
-import { StaleVersion, caseInScope, changesSince, recordChange, seal, unseal, versionOf, type LeanCase } from './case-records.js';
+import { StaleVersion, caseInScope, changesSince, recordChange, seal, unseal, userNames, versionOf, type LeanCase } from './case-records.js';
 
 export interface FamilyMemberInput {
   relationship: string;
@@ -62,11 +62,11 @@ const MAX_FAMILY = 40;
  * Appends to one of the case's arrays and records the change, together in one transaction; the
  * history names the version the push produced.
  */
-async function pushWithHistory(caller: Caller, c: LeanCase, push: Record<string, unknown>, kind: string, field: string): Promise<void> {
+async function pushWithHistory(caller: Caller, c: LeanCase, push: Record<string, unknown>, kind: string, field: string, next?: Record<string, unknown>): Promise<void> {
   const written = await inTransaction(async () => {
     const after = await CaseModel.findOneAndUpdate({ _id: c._id }, { $push: push, $inc: { __v: 1 } }, { returnDocument: 'after', projection: { __v: 1 } }).lean();
     if (!after) return false;
-    await recordChange(caller, c, after.__v ?? versionOf(c) + 1, kind, [field]);
+    await recordChange(caller, c, after.__v ?? versionOf(c) + 1, kind, [field], undefined, next);
     return true;
   });
   if (!written) throw new NotFound();
@@ -77,7 +77,7 @@ export async function addFamilyMember(caller: Caller, caseId: string, input: Fam
   const c = await caseInScope(caller, caseId, 'case.update');
   if (c.family.length >= MAX_FAMILY) throw new Invalid({ _form: 'cases:errors.tooMany' });
   const member = memberDocument(input);
-  await pushWithHistory(caller, c, { family: member }, 'family_add', 'family');
+  await pushWithHistory(caller, c, { family: member }, 'family_add', 'family', { family: input });
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
@@ -107,7 +107,7 @@ export async function updateFamilyMember(caller: Caller, caseId: string, memberI
   const written = await inTransaction(async () => {
     const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: { family }, $inc: { __v: 1 } });
     if (res.modifiedCount !== 1) return false;
-    await recordChange(caller, c, current + 1, 'family_update', ['family'], { family: earlier });
+    await recordChange(caller, c, current + 1, 'family_update', ['family'], { family: earlier }, { family: input });
     return true;
   });
   if (!written) throw new StaleVersion(await changesSince(c._id, version));
@@ -175,15 +175,55 @@ export async function addConsent(caller: Caller, caseId: string, input: ConsentI
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
-/** Withdrawal takes effect at once (P1): the array is rewritten under the version, retried if it moved. */
-export async function withdrawConsent(caller: Caller, caseId: string, consentId: string): Promise<void> {
+export interface WithdrawalInput {
+  /** The day the child or guardian withdrew the consent (`YYYY-MM-DD`). */
+  date: string;
+  /** Why, as they said it: free text, so it is sealed like every other narrative (D1). */
+  reason: string;
+}
+
+/** A consent of a case, for the page that records its withdrawal (a view of case data, so audited). */
+export async function consentForWithdrawal(caller: Caller, caseId: string, consentId: string, locale: string) {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const consent = c.consents.find((x) => String(x._id) === consentId);
+  if (!consent) throw new NotFound();
+  const org = consent.organisationId ? await OrganisationModel.findById(consent.organisationId).select({ name: 1 }).lean() : undefined;
+  const names = consent.withdrawnBy ? await userNames([consent.withdrawnBy]) : new Map<string, string>();
+  await audit(caller, { action: 'case_view', outcome: 'success', recordType: 'case', recordId: caseId });
+  return {
+    caseId,
+    caseNumber: c.caseNumber,
+    consent: {
+      id: consentId,
+      purpose: consent.purpose,
+      organisation: org ? (org.name as Record<string, string | undefined>)[locale] || org.name?.en || '' : '',
+      givenBy: consent.givenBy,
+      date: consent.date,
+      formVersion: consent.formVersion,
+      withdrawnAt: consent.withdrawnAt ?? undefined,
+      withdrawnBy: consent.withdrawnBy ? (names.get(String(consent.withdrawnBy)) ?? '') : '',
+      withdrawalReason: unseal<{ reason?: string }>(consent.withdrawalReason, {}).reason ?? '',
+    },
+  };
+}
+
+/**
+ * Records a withdrawal (P1): the day it was given and the reason, on the consent. It takes effect at
+ * once; the array is rewritten under the version, retried if it moved meanwhile.
+ */
+export async function withdrawConsent(caller: Caller, caseId: string, consentId: string, input: WithdrawalInput): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const c = await caseInScope(caller, caseId, 'case.update');
     const consent = c.consents.find((x) => String(x._id) === consentId);
     if (!consent) throw new NotFound();
     if (consent.withdrawnAt) throw new Invalid({ _form: 'cases:errors.alreadyWithdrawn' });
+    const today = clock.now().toISOString().slice(0, 10);
+    if (!isIsoDate(input.date) || input.date > today) throw new Invalid({ date: 'cases:errors.date' });
+    if (input.date < consent.date.toISOString().slice(0, 10)) throw new Invalid({ date: 'cases:errors.withdrawalBeforeConsent' });
+    if (!input.reason.trim()) throw new Invalid({ reason: 'common:form.required' });
     const version = versionOf(c);
-    const consents = c.consents.map((x) => (String(x._id) === consentId ? { ...x, withdrawnAt: clock.now(), withdrawnBy: new Types.ObjectId(caller.userId) } : x));
+    const withdrawal = { withdrawnAt: new Date(`${input.date}T00:00:00Z`), withdrawnBy: new Types.ObjectId(caller.userId), withdrawalReason: seal({ reason: input.reason }) };
+    const consents = c.consents.map((x) => (String(x._id) === consentId ? { ...x, ...withdrawal } : x));
     const written = await inTransaction(async () => {
       const res = await CaseModel.updateOne({ _id: c._id, __v: version }, { $set: { consents }, $inc: { __v: 1 } });
       if (res.modifiedCount !== 1) return false;

@@ -38,6 +38,8 @@ export async function addNote(caller: Caller, caseId: string, input: NoteInput):
     language: input.language,
     secret: seal({ text: input.text }),
     authorId: new Types.ObjectId(caller.userId),
+    // When it was entered, on the same clock as the case's history, which sorts by it.
+    createdAt: clock.now(),
   });
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
@@ -74,19 +76,55 @@ export async function addTask(caller: Caller, caseId: string, input: TaskInput):
   if (!isIsoDate(input.dueDate)) throw new Invalid({ dueDate: 'cases:errors.date' });
   const due = new Date(`${input.dueDate}T00:00:00Z`);
   const c = await caseInScope(caller, caseId, 'case.update');
-  await CaseTaskModel.create({ caseId: c._id, organisationId: c.organisationId, secret: seal({ title: input.title }), dueDate: due, createdBy: new Types.ObjectId(caller.userId) });
+  // Entered now, on the same clock as the case's history, which sorts by it.
+  await CaseTaskModel.create({ caseId: c._id, organisationId: c.organisationId, secret: seal({ title: input.title }), dueDate: due, createdBy: new Types.ObjectId(caller.userId), createdAt: clock.now() });
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+/** The task's id, checked to belong to the case the caller may work on (C2: else 404). */
+function taskFilter(c: { _id: Types.ObjectId }, taskId: string) {
+  if (!Types.ObjectId.isValid(taskId)) throw new NotFound();
+  return { _id: new Types.ObjectId(taskId), caseId: c._id };
+}
+
+/** One task of a case, for the page that confirms marking it done (or undoing that): audited as a view. */
+export async function taskForConfirmation(caller: Caller, caseId: string, taskId: string) {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const task = await CaseTaskModel.findOne(trusted(taskFilter(c, taskId))).select({ secret: 1, dueDate: 1, doneAt: 1, doneBy: 1 }).lean();
+  if (!task) throw new NotFound();
+  const names = task.doneBy ? await userNames([task.doneBy]) : new Map<string, string>();
+  await audit(caller, { action: 'case_view', outcome: 'success', recordType: 'case', recordId: caseId });
+  return {
+    caseId,
+    caseNumber: c.caseNumber,
+    task: {
+      id: taskId,
+      title: unseal<{ title: string }>(task.secret, { title: '' }).title,
+      dueDate: task.dueDate,
+      done: Boolean(task.doneAt),
+      doneAt: task.doneAt ?? undefined,
+      doneBy: task.doneBy ? (names.get(String(task.doneBy)) ?? '') : '',
+      overdue: !task.doneAt && task.dueDate < clock.now(),
+    },
+  };
 }
 
 export async function completeTask(caller: Caller, caseId: string, taskId: string): Promise<void> {
   const c = await caseInScope(caller, caseId, 'case.update');
-  if (!Types.ObjectId.isValid(taskId)) throw new NotFound();
   // The case filter was checked above; the task must belong to that case, and is done only once.
-  const res = await CaseTaskModel.updateOne(
-    trusted({ _id: new Types.ObjectId(taskId), caseId: c._id, doneAt: { $exists: false } }),
-    { $set: { doneAt: clock.now(), doneBy: new Types.ObjectId(caller.userId) } },
-  );
+  const res = await CaseTaskModel.updateOne(trusted({ ...taskFilter(c, taskId), doneAt: { $exists: false } }), { $set: { doneAt: clock.now(), doneBy: new Types.ObjectId(caller.userId) } });
   if (res.matchedCount !== 1) throw new NotFound();
+  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
+}
+
+/** Undoes "done": the task is open again, as if it had never been marked (a mistake is one click to fix). */
+export async function reopenTask(caller: Caller, caseId: string, taskId: string): Promise<void> {
+  const c = await caseInScope(caller, caseId, 'case.update');
+  const res = await CaseTaskModel.updateOne(trusted({ ...taskFilter(c, taskId), doneAt: { $exists: true } }), { $unset: { doneAt: 1, doneBy: 1 } });
+  if (res.matchedCount !== 1) {
+    if (await CaseTaskModel.exists(trusted(taskFilter(c, taskId)))) throw new Invalid({ _form: 'cases:errors.taskNotDone' });
+    throw new NotFound();
+  }
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 

@@ -11,7 +11,7 @@ import { CaseModel, type Case } from '../models/case.js';
 import { CaseChangeModel } from '../models/case-change.js';
 import { UserModel } from '../models/user.js';
 import { outOfScope, parseId, requireAction } from './access.js';
-import { nameTokens } from './name-search.js';
+import { caseNumberTokens, nameTokens } from './name-search.js';
 import { trusted } from './trusted.js';
 
 export type LeanCase = Case & { __v?: number };
@@ -105,8 +105,16 @@ export function displayName(d: ChildIdentity): string {
   return latin || local || d.nickname;
 }
 
+/**
+ * Every search token of a case (D3): keyed hashes of the child's names, of their beginnings, and of the
+ * case number's digits. The details form, registration and `search:reindex` all write exactly this.
+ */
+export function searchTokensOf(d: ChildIdentity, caseNumber: string): string[] {
+  return [...nameTokens(childNames(d)), ...caseNumberTokens(caseNumber)];
+}
+
 /** The stored form of the details, for $set. */
-export function detailsDocument(d: CaseDetails, riskRank: number) {
+export function detailsDocument(d: CaseDetails, riskRank: number, caseNumber: string) {
   const identity = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, d[f]]));
   return {
     riskLevel: d.riskLevel,
@@ -121,7 +129,7 @@ export function detailsDocument(d: CaseDetails, riskRank: number) {
     'child.disability': d.disability || undefined,
     'child.placement': d.placement || undefined,
     'child.secret': seal(identity),
-    searchTokens: nameTokens(childNames(d)),
+    searchTokens: searchTokensOf(d, caseNumber),
   };
 }
 
@@ -137,8 +145,11 @@ export async function caseInScope(caller: Caller, id: string, action: Action): P
   return found ?? outOfScope(caller, 'case', id);
 }
 
-/** Records a change after the case was written; `previous` holds the earlier values, sealed. */
-export async function recordChange(caller: Caller, c: { _id: Types.ObjectId; organisationId: Types.ObjectId }, version: number, kind: string, fields: string[], previous?: Record<string, unknown>): Promise<void> {
+/**
+ * Records a change after the case was written; `previous` holds the earlier values, sealed, and `next`
+ * the new ones where the history cannot work them out from the case (a family member's).
+ */
+export async function recordChange(caller: Caller, c: { _id: Types.ObjectId; organisationId: Types.ObjectId }, version: number, kind: string, fields: string[], previous?: Record<string, unknown>, next?: Record<string, unknown>): Promise<void> {
   await CaseChangeModel.create({
     caseId: c._id,
     organisationId: c.organisationId,
@@ -148,6 +159,7 @@ export async function recordChange(caller: Caller, c: { _id: Types.ObjectId; org
     kind,
     fields,
     previous: previous && Object.keys(previous).length > 0 ? seal(previous) : undefined,
+    next: next && Object.keys(next).length > 0 ? seal(next) : undefined,
   });
 }
 

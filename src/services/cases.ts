@@ -3,9 +3,10 @@
  * Every read and change of a case writes an audit entry; history keeps the earlier values sealed.
  */
 import { Types } from 'mongoose';
-import { CASE_NUMBER, formatCaseNumber, isIsoDate, mayMove, type CaseStatus } from '../domain/cases.js';
+import { CASE_NUMBER, closureReasonsFrom, formatCaseNumber, isIsoDate, mayMove, reopenedStatus, type CaseStatus } from '../domain/cases.js';
 import { Invalid } from '../domain/errors.js';
-import { AREA_CODE, LOOKUPS, SPOKEN_LANGUAGES } from '../domain/lookups.js';
+import { LOOKUPS } from '../domain/lookups.js';
+import { detailProblems } from '../domain/cases.js';
 import { can, type Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
 import { CaseModel } from '../models/case.js';
@@ -31,18 +32,9 @@ import {
 import { changeOrCreate } from './create-if-missing.js';
 import { trusted } from './trusted.js';
 
-/** The rules across fields that a form schema cannot say (names, dates, codes). */
+/** The rules across fields that a form schema cannot say (domain/cases.ts `detailProblems`). */
 export function checkDetails(d: CaseDetails): void {
-  const today = clock.now().toISOString().slice(0, 10);
-  const fields: Record<string, string> = {};
-  if (![d.givenName, d.familyName, d.givenNameLocal, d.familyNameLocal, d.nickname].some(Boolean)) fields.givenName = 'cases:errors.nameRequired';
-  if (!isIsoDate(d.intakeDate) || d.intakeDate > today) fields.intakeDate = 'cases:errors.date';
-  if (d.dateOfBirth && (!isIsoDate(d.dateOfBirth) || d.dateOfBirth > today || d.dateOfBirth < '1990-01-01')) fields.dateOfBirth = 'cases:errors.date';
-  if (d.estimatedAge && !/^\d{1,2}$/.test(d.estimatedAge)) fields.estimatedAge = 'cases:errors.age';
-  if (d.nationality && !/^[A-Z]{2}$/.test(d.nationality)) fields.nationality = 'common:form.invalid';
-  if (d.location && !AREA_CODE.test(d.location)) fields.location = 'cases:errors.areaCode';
-  if (d.languages.some((l) => !(SPOKEN_LANGUAGES as readonly string[]).includes(l))) fields.languages = 'common:form.invalid';
-  if (d.exploitationTypes.length === 0) fields.exploitationTypes = 'common:form.required';
+  const fields = detailProblems(d, clock.now().toISOString().slice(0, 10));
   if (Object.keys(fields).length > 0) throw new Invalid(fields);
 }
 
@@ -104,7 +96,7 @@ export async function registerCase(caller: Caller, details: CaseDetails, assignm
   const caseworkerIds = assigned?.caseworkerIds.length ? assigned.caseworkerIds : caller.roles.includes('caseworker') ? [self] : [];
   const supervisorId = assigned?.supervisorId ?? (isSupervisor ? self : undefined);
   const caseNumber = await nextCaseNumber(caller.organisationId);
-  const doc = detailsDocument(details, riskRank(details.riskLevel));
+  const doc = detailsDocument(details, riskRank(details.riskLevel), caseNumber);
   // The case and its first history entry are written together.
   const created = await inTransaction(async () => {
     const [made] = await CaseModel.create([{
@@ -177,7 +169,7 @@ export async function updateCase(caller: Caller, id: string, version: number, de
     const fields = changedFields(before, details);
     if (fields.length === 0) return;
     const written = await inTransaction(async () => {
-      const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: detailsDocument(details, riskRank(details.riskLevel)), $inc: { __v: 1 } });
+      const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: detailsDocument(details, riskRank(details.riskLevel), c.caseNumber), $inc: { __v: 1 } });
       if (res.modifiedCount !== 1) return false;
       await recordChange(caller, c, current + 1, 'update', fields, Object.fromEntries(fields.map((f) => [f, before[f as keyof CaseDetails]])));
       return true;
@@ -210,32 +202,64 @@ export async function assignCase(caller: Caller, id: string, version: number, as
 }
 
 export interface StatusChange {
-  to: CaseStatus;
+  move: 'close' | 'reopen';
   reason: string;
   date: string;
   version: number;
 }
 
 /**
- * Closing (with a reason) and reopening, by a supervisor. Moving a case from `open` to `active` needs
- * an approved care plan, which the care-plan feature does; every move outside DOMAIN.md is refused.
+ * What the status form offers for a case: closing, with the reasons that apply in its state, or
+ * reopening, to the state it was closed from. The page shows the case number only.
+ */
+export async function statusFormFor(caller: Caller, id: string) {
+  const c = await caseInScope(caller, id, 'case.close');
+  const status = c.status as CaseStatus;
+  const closing = status !== 'closed';
+  return {
+    id,
+    caseNumber: c.caseNumber,
+    status,
+    version: versionOf(c),
+    move: closing ? ('close' as const) : ('reopen' as const),
+    reasons: closing ? closureReasonsFrom(status) : LOOKUPS.reopenReason,
+    reopensTo: reopenedStatus(c.closure?.from ?? undefined),
+  };
+}
+
+/**
+ * Closing (with a reason) and reopening, by a supervisor (DOMAIN.md "States"). A case closes from
+ * `open` only with a reason that applies at intake; a reopened case returns to the state it was
+ * closed from, which the closure keeps. Moving a case from `open` to `active` needs an approved care
+ * plan, which the care-plan feature does; every move outside DOMAIN.md is refused and changes nothing.
  */
 export async function changeStatus(caller: Caller, id: string, change: StatusChange): Promise<void> {
   const c = await caseInScope(caller, id, 'case.close');
   const from = c.status as CaseStatus;
-  const closing = change.to === 'closed';
-  const reasonOk = closing ? (LOOKUPS.closureReason as readonly string[]).includes(change.reason) : (LOOKUPS.reopenReason as readonly string[]).includes(change.reason);
-  if (!mayMove(from, change.to) || (from === 'open' && change.to === 'active')) {
+  const closedFrom = (c.closure?.from ?? undefined) as CaseStatus | undefined;
+  const closing = change.move === 'close';
+  const to: CaseStatus = closing ? 'closed' : reopenedStatus(closedFrom);
+  const allowed = closing ? mayMove(from, 'closed') : from === 'closed' && mayMove(from, to, closedFrom);
+  if (!allowed) {
     await audit(caller, { action: 'case_status', outcome: 'denied', reason: 'transition_refused', recordType: 'case', recordId: id });
     throw new Invalid({ status: 'cases:errors.transition' });
   }
-  if (!reasonOk) throw new Invalid({ reason: 'common:form.required' });
-  if (!isIsoDate(change.date) || change.date > clock.now().toISOString().slice(0, 10)) throw new Invalid({ date: 'cases:errors.date' });
-  const closure = closing ? { reason: change.reason, date: new Date(`${change.date}T00:00:00Z`), by: new Types.ObjectId(caller.userId) } : undefined;
+  const fields: Record<string, string> = {};
+  const reasons: readonly string[] = closing ? LOOKUPS.closureReason : LOOKUPS.reopenReason;
+  if (!reasons.includes(change.reason)) fields.reason = 'common:form.required';
+  else if (closing && !closureReasonsFrom(from).includes(change.reason)) fields.reason = from === 'open' ? 'cases:errors.reasonNotAtIntake' : 'cases:errors.reasonNotNow';
+  if (!isIsoDate(change.date) || change.date > clock.now().toISOString().slice(0, 10)) fields.date = 'cases:errors.date';
+  if (Object.keys(fields).length > 0) {
+    if (fields.reason && fields.reason !== 'common:form.required') {
+      await audit(caller, { action: 'case_status', outcome: 'denied', reason: 'transition_refused', recordType: 'case', recordId: id });
+    }
+    throw new Invalid(fields);
+  }
+  const closure = closing ? { reason: change.reason, date: new Date(`${change.date}T00:00:00Z`), by: new Types.ObjectId(caller.userId), from } : undefined;
   const written = await inTransaction(async () => {
     const res = await CaseModel.updateOne(
       { _id: c._id, __v: change.version, status: from },
-      closing ? { $set: { status: change.to, closure }, $inc: { __v: 1 } } : { $set: { status: change.to }, $unset: { closure: 1 }, $inc: { __v: 1 } },
+      closing ? { $set: { status: to, closure }, $inc: { __v: 1 } } : { $set: { status: to }, $unset: { closure: 1 }, $inc: { __v: 1 } },
     );
     if (res.modifiedCount !== 1) return false;
     await recordChange(caller, c, change.version + 1, closing ? 'close' : 'reopen', ['status'], { status: from, reason: change.reason });

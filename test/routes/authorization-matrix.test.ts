@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Express } from 'express';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { ROLES, can, type Action, type Role, type RoutePermission } from '../../src/domain/permissions.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
@@ -15,6 +16,7 @@ import { uploadAttachment } from '../../src/services/attachments.js';
 import { CaseModel } from '../../src/models/case.js';
 import { CaseTaskModel } from '../../src/models/case-task.js';
 import { AttachmentModel } from '../../src/models/attachment.js';
+import { OrganisationModel } from '../../src/models/organisation.js';
 import { testApp } from '../helpers/app.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
@@ -60,7 +62,7 @@ interface Row {
    * also tried on a case of the caller's organisation that is neither assigned to them nor in their
    * team (`unassigned`), which answers 404 like another organisation's.
    */
-  target?: 'user' | 'invited-user' | 'organisation' | CaseTarget;
+  target?: 'user' | 'invited-user' | 'organisation' | 'team' | CaseTarget;
 }
 
 /** A case, or a case and one of its parts (`:memberId`, `:consentId`, `:taskId`, `:attachmentId`). */
@@ -106,6 +108,12 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/organisations': { permission: 'admin.organisations', allowed: 422, body: {} },
   'GET /admin/organisations/:id': { permission: 'admin.organisations', allowed: 200, other: 404, target: 'organisation' },
   'POST /admin/organisations/:id': { permission: 'admin.organisations', allowed: 422, other: 404, target: 'organisation', body: {} },
+  'GET /admin/teams': { permission: 'admin.organisations', allowed: 200 },
+  'POST /admin/teams': { permission: 'admin.organisations', allowed: 422, body: {} },
+  'GET /admin/teams/:id': { permission: 'admin.organisations', allowed: 200, other: 404, target: 'team' },
+  'POST /admin/teams/:id': { permission: 'admin.organisations', allowed: 422, other: 404, target: 'team', body: {} },
+  'POST /admin/teams/:id/retire': { permission: 'admin.organisations', allowed: 303, other: 404, target: 'team' },
+  'POST /admin/teams/:id/restore': { permission: 'admin.organisations', allowed: 303, other: 404, target: 'team' },
   'GET /audit': { permission: 'audit.read', allowed: 200 },
   'GET /audit/report': { permission: 'audit.read', allowed: 200 },
   'GET /cases': { permission: 'case.list', allowed: 200 },
@@ -116,6 +124,7 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
   'GET /cases/:id/assign': { permission: 'case.assign', allowed: 200, other: 404, target: 'case' },
   'POST /cases/:id/assign': { permission: 'case.assign', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /cases/:id/status': { permission: 'case.close', allowed: 200, other: 404, target: 'case' },
   'POST /cases/:id/close': { permission: 'case.close', allowed: 422, other: 404, target: 'case', body: {} },
   'POST /cases/:id/reopen': { permission: 'case.close', allowed: 422, other: 404, target: 'case', body: {} },
   'GET /cases/:id/history': { permission: 'case.history', allowed: 200, other: 404, target: 'case' },
@@ -127,11 +136,15 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id/assessment': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
   'GET /cases/:id/consents/new': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
   'POST /cases/:id/consents': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
-  'POST /cases/:id/consents/:consentId/withdraw': { permission: 'case.update', allowed: 303, other: 404, target: 'case-consent' },
+  'GET /cases/:id/consents/:consentId/withdraw': { permission: 'case.update', allowed: 200, other: 404, target: 'case-consent' },
+  'POST /cases/:id/consents/:consentId/withdraw': { permission: 'case.update', allowed: 303, other: 404, target: 'case-consent', body: { date: '2026-01-06', reason: 'Fictional reason' } },
   'GET /cases/:id/notes/new': { permission: 'case.update', allowed: 200, other: 404, target: 'case' },
   'POST /cases/:id/notes': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
   'POST /cases/:id/tasks': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /cases/:id/tasks/:taskId/done': { permission: 'case.update', allowed: 200, other: 404, target: 'case-task' },
   'POST /cases/:id/tasks/:taskId/done': { permission: 'case.update', allowed: 303, other: 404, target: 'case-task' },
+  // The task of the row is open, so there is nothing to undo: 422 (reopening a done task is in forms.test.ts).
+  'POST /cases/:id/tasks/:taskId/reopen': { permission: 'case.update', allowed: 422, other: 404, target: 'case-task' },
   'POST /cases/:id/attachments': { permission: 'case.update', allowed: 422, other: 404, target: 'case', body: { kind: 'photo' } },
   'GET /cases/:id/attachments/:attachmentId': { permission: 'case.read', allowed: 200, other: 404, target: 'case-attachment' },
 };
@@ -231,6 +244,12 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
     async function userOrOrganisation(kind: Row['target'], relationship: 'own' | 'other'): Promise<string> {
       const organisationId = relationship === 'own' ? ownOrg : otherOrg;
       if (kind === 'organisation') return organisationId;
+      if (kind === 'team') {
+        // A new team in the organisation's list: the route names it by its id.
+        const _id = new Types.ObjectId();
+        await OrganisationModel.updateOne({ _id: organisationId }, { $push: { teams: { _id, code: `t-${_id}`, name: `Team ${_id}`, retired: false } } });
+        return String(_id);
+      }
       if (kind === 'invited-user') return (await buildUser({ roles: ['caseworker'], organisationId, status: 'invited' })).id;
       return relationship === 'own' ? (await buildUser({ roles: ['caseworker'], organisationId })).id : otherUser.id;
     }

@@ -114,24 +114,64 @@ function describeShot(shot: Shot): string {
   return text.length > 300 ? `${shot.kind} ${text.slice(0, 300)}… (${text.length} chars)` : `${shot.kind} ${text}`;
 }
 
+/** Keys the body parser refuses outright, at any depth (SECURITY.md I3): such a body answers 422. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Whether a parsed body holds a prototype key anywhere (walked with a list: bodies nest thousands deep). */
+function holdsPrototypeKey(body: unknown): boolean {
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) for (const x of v) pending.push(x);
+    else
+      for (const [k, x] of Object.entries(v)) {
+        if (PROTOTYPE_KEYS.has(k.normalize('NFC'))) return true;
+        pending.push(x);
+      }
+  }
+  return false;
+}
+
+/**
+ * Whether the server will find a prototype key in what was sent: for a form, a field named so; for
+ * JSON, a key at any depth; for raw bytes, perhaps (they may or may not parse).
+ */
+function carriesPrototypeKey(kind: Shot['kind'], text: string | Uint8Array): boolean | 'maybe' {
+  if (kind === 'raw') return /__proto__|constructor|prototype/.test(Buffer.from(text as Uint8Array).toString('latin1')) ? 'maybe' : false;
+  if (kind === 'form') return [...new URLSearchParams(text as string).keys()].some((k) => PROTOTYPE_KEYS.has(k.normalize('NFC')));
+  try {
+    return holdsPrototypeKey(JSON.parse(text as string));
+  } catch {
+    return false;
+  }
+}
+
+const prototypeKeysSent = new WeakMap<request.Response, boolean | 'maybe'>();
+
 /** Sends a generated body with the session's CSRF token: in the body, or in the header for raw bodies. */
-function send(agent: Agent, path: string, token: string, shot: Shot, refs: Record<string, Value> = {}) {
+async function send(agent: Agent, path: string, token: string, shot: Shot, refs: Record<string, Value> = {}): Promise<request.Response> {
   if (shot.kind === 'raw') {
-    return agent
+    const res = await agent
       .post(path)
       .set('Content-Type', shot.contentType)
       .set('X-CSRF-Token', token)
       .serialize((b: unknown) => b as string)
       .send(Buffer.from(shot.bytes));
+    prototypeKeysSent.set(res, carriesPrototypeKey('raw', shot.bytes));
+    return res;
   }
   const entries: Entry[] = [['_csrf', token], ...resolve(shot.entries, refs)];
   if (shot.kind === 'json') {
-    return agent
-      .post(path)
-      .set('Content-Type', 'application/json')
-      .send(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`);
+    const text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
+    const res = await agent.post(path).set('Content-Type', 'application/json').send(text);
+    prototypeKeysSent.set(res, carriesPrototypeKey('json', text));
+    return res;
   }
-  return agent.post(path).type('form').send(formText(entries));
+  const text = formText(entries);
+  const res = await agent.post(path).type('form').send(text);
+  prototypeKeysSent.set(res, carriesPrototypeKey('form', text));
+  return res;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -370,7 +410,10 @@ const GENERIC = [400, 413, 415, 431];
 
 function expectAnswer(res: request.Response, allowed: number[], what: string): void {
   expect(res.status, `${what} answered ${res.status}`).to.be.below(500);
-  expect([...allowed, ...GENERIC], `${what} answered ${res.status}`).to.include(res.status);
+  // A body with a prototype key is refused by the body parser, before any route: 422, whatever the form.
+  const prototypeKey = prototypeKeysSent.get(res);
+  const expected = prototypeKey === true ? [422] : prototypeKey === 'maybe' ? [...allowed, 422] : allowed;
+  expect([...expected, ...GENERIC], `${what} answered ${res.status}`).to.include(res.status);
 }
 
 const PROTOTYPES = { Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, String: String.prototype } as const;
@@ -1271,6 +1314,49 @@ describe('hostile input on every form (SECURITY.md I1-I3, O4)', function () {
     );
     expect(shown, 'rows shown').to.be.above(0);
     expect((await s.agent.get('/cases')).status, 'the caseworker is still signed in').to.equal(200);
+    await expectNoPollutedDocuments();
+    expectNothingPolluted();
+  });
+
+  it('refuses a body with a `__proto__`, `constructor` or `prototype` key at any depth with 422, and changes nothing (I3)', async () => {
+    const s = await caseScene();
+    const anonymous = request.agent(app);
+    const anonymousToken = csrfFrom((await anonymous.get('/login')).text);
+    const details = Object.entries(caseDetails({ givenName: 'Demoproto' })).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
+    const bodies = (token: string, fields: string) => [
+      `{"_csrf":${JSON.stringify(token)},${fields},"__proto__":{"polluted":"yes"}}`,
+      `{"_csrf":${JSON.stringify(token)},${fields},"constructor":{"prototype":{"polluted":"yes"}}}`,
+      `{"_csrf":${JSON.stringify(token)},${fields},"extra":[{"a":{"b":{"__proto__":{"polluted":"deep"}}}}]}`,
+      `{"_csrf":${JSON.stringify(token)},${fields},"nested":${'['.repeat(3000)}{"constructor":1}${']'.repeat(3000)}}`,
+      `{"__proto__":null,"_csrf":${JSON.stringify(token)},${fields}}`,
+    ];
+    const targets = [
+      { agent: anonymous, path: '/login', token: anonymousToken, fields: `"email":${JSON.stringify(s.worker.email)},"password":"whatever it may be"` },
+      { agent: s.agent, path: '/account/language', token: s.token, fields: '"locale":"fr","returnTo":"/"' },
+      { agent: s.agent, path: '/cases', token: s.token, fields: details },
+      { agent: s.agent, path: `/cases/${s.mine}/notes`, token: s.token, fields: '"type":"phone","date":"2026-03-02","language":"en","text":"Demo"' },
+    ];
+    const cases = await casesSnapshot([s.mine, s.theirs, s.elsewhere]);
+    const users = await usersSnapshot();
+    const counts = async () => [await CaseModel.countDocuments({}), await CaseNoteModel.countDocuments({}), await AuditEntryModel.countDocuments({ action: 'sign_in' })];
+    const before = await counts();
+    for (const t of targets) {
+      for (const body of bodies(t.token, t.fields)) {
+        const res = await t.agent.post(t.path).set('Content-Type', 'application/json').set('Accept', 'text/html').send(body);
+        const what = `POST ${t.path} ${body.slice(0, 160)}`;
+        expect(res.status, what).to.equal(422);
+        expect(res.text, what).to.include('This could not be saved');
+      }
+      // The same key as a form field is refused the same way.
+      const form = await t.agent.post(t.path).type('form').send(`_csrf=${t.token}&__proto__=x`);
+      expect(form.status, `form to ${t.path}`).to.equal(422);
+    }
+    // The check can tell a refusal from an answer: the same bodies without the key go through.
+    const plain = await s.agent.post('/account/language').set('Content-Type', 'application/json').send(`{"_csrf":${JSON.stringify(s.token)},"locale":"en","returnTo":"/"}`);
+    expect(plain.status).to.equal(303);
+    expect(await counts()).to.deep.equal(before);
+    expect(await casesSnapshot([s.mine, s.theirs, s.elsewhere])).to.deep.equal(cases);
+    expect(await usersSnapshot()).to.deep.equal(users);
     await expectNoPollutedDocuments();
     expectNothingPolluted();
   });

@@ -85,6 +85,11 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     return { id: String(u._id), email, password: DEMO_PASSWORD, totpSecret: decrypt(u.mfa!.secret!), organisationId: String(u.organisationId), roles: u.roles as TestUser['roles'] };
   }
 
+  /** A page link of the case list (`rel` next or prev), as the browser would follow it. */
+  function pageLink(html: string, rel: 'next' | 'prev'): string | undefined {
+    return new RegExp(`<a href="(/cases\\?[^"]+)" rel="${rel}">`).exec(html)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+  }
+
   async function visit(agent: Agent, path: string, status = 200): Promise<string> {
     page = `GET ${path}`;
     const res = await agent.get(path);
@@ -92,7 +97,7 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     return res.text;
   }
 
-  it('as a caseworker, supervisor, manager, admin and auditor, on every list, filter, search, case and form page', async () => {
+  it('as a caseworker, supervisor, manager, admin, auditor and partner, on the start page and every list, filter, search, case and form page', async () => {
     const app = await testApp();
     listening = true;
     page = 'sign-in';
@@ -104,13 +109,17 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
 
     await visit(caseworker, '/');
     const list = await visit(caseworker, '/cases');
-    for (const q of ['status=open', 'risk=high', 'type=livestream_abuse', `caseworker=${worker}`, 'team=Team%20A', 'sort=oldest', 'sort=intake', 'sort=risk', 'status=open&risk=high']) {
+    for (const q of ['status=open', 'risk=high', 'type=livestream_abuse', `caseworker=${worker}`, 'team=team-a', 'sort=oldest', 'sort=intake', 'sort=risk', 'status=open&risk=high']) {
       await visit(caseworker, `/cases?${q}`);
     }
-    const next = /href="(\/cases\?[^"]*after=[^"]+)"/.exec(list)?.[1]?.replace(/&amp;/g, '&');
+    const next = pageLink(list, 'next');
     if (next) await visit(caseworker, next);
     await visit(caseworker, `/cases?q=${encodeURIComponent(mine.caseNumber)}`);
     await visit(caseworker, `/cases?q=${encodeURIComponent('Maria')}`);
+    // A name by its beginning, and a case number by its digits alone.
+    await visit(caseworker, `/cases?q=${encodeURIComponent('Mari')}`);
+    await visit(caseworker, `/cases?q=${encodeURIComponent(mine.caseNumber.slice(-5))}`);
+    await visit(caseworker, `/cases?q=${encodeURIComponent('Mari Sant')}`);
     await visit(caseworker, `/cases/${caseId}`);
     for (const form of ['edit', 'family/new', 'assessment', 'consents/new', 'notes/new']) await visit(caseworker, `/cases/${caseId}/${form}`);
     await visit(caseworker, '/cases/new');
@@ -122,37 +131,73 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     page = 'POST task';
     expect((await caseworker.post(`/cases/${caseId}/tasks`).type('form').send({ _csrf: token, title: 'Fictional task', dueDate: '2026-12-15' })).status).to.equal(303);
     const task = (await CaseTaskModel.findOne({ caseId: mine._id, doneAt: null }).lean())!;
+    await visit(caseworker, `/cases/${caseId}/tasks/${task._id}/done`);
     page = 'POST task done';
     expect((await caseworker.post(`/cases/${caseId}/tasks/${task._id}/done`).type('form').send({ _csrf: token })).status).to.equal(303);
+    await visit(caseworker, `/cases/${caseId}/tasks/${task._id}/done`);
+    page = 'POST task reopen';
+    expect((await caseworker.post(`/cases/${caseId}/tasks/${task._id}/reopen`).type('form').send({ _csrf: token })).status).to.equal(303);
+    page = 'POST consent';
+    expect((await caseworker.post(`/cases/${caseId}/consents`).type('form').send({ _csrf: token, purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-11-01', formVersion: 'Demo v1' })).status).to.equal(303);
+    const consent = (await CaseModel.findById(caseId).lean())!.consents.at(-1)!;
+    await visit(caseworker, `/cases/${caseId}/consents/${consent._id}/withdraw`);
+    page = 'POST consent withdraw';
+    expect((await caseworker.post(`/cases/${caseId}/consents/${consent._id}/withdraw`).type('form').send({ _csrf: token, date: '2026-11-20', reason: 'A fictional reason.' })).status).to.equal(303);
     page = 'POST logout';
     await caseworker.post('/logout').type('form').send({ _csrf: token });
 
     page = 'sign-in';
     const supervisor = await signIn(app, await demoUser('supervisor.ph@demo.haven.example'));
+    await visit(supervisor, '/');
     await visit(supervisor, '/cases');
     await visit(supervisor, '/cases?status=active&sort=risk');
+    // The next page and, from it, the previous one (read in reverse), for a sort by id and one by key.
+    for (const sort of ['newest', 'risk']) {
+      const first = await visit(supervisor, `/cases?sort=${sort}`);
+      const second = pageLink(first, 'next');
+      expect(second, `${sort}: the team's list has a second page`).to.be.a('string');
+      const back = pageLink(await visit(supervisor, second!), 'prev');
+      expect(back, `${sort}: the second page links back`).to.be.a('string');
+      await visit(supervisor, back!);
+    }
     await visit(supervisor, `/cases/${caseId}`);
     await visit(supervisor, `/cases/${caseId}/history`);
+    await visit(supervisor, `/cases/${caseId}/status`);
     await visit(supervisor, `/cases/${caseId}/assign`);
 
     page = 'sign-in';
     const manager = await signIn(app, await demoUser('manager.ph@demo.haven.example'));
+    await visit(manager, '/');
     await visit(manager, '/cases');
     await visit(manager, '/cases?risk=critical');
     await visit(manager, `/cases?q=${encodeURIComponent(mine.caseNumber)}`);
+    await visit(manager, `/cases?q=${encodeURIComponent(mine.caseNumber.slice(-5))}`);
 
     page = 'sign-in';
     const auditor = await signIn(app, await demoUser('auditor.ph@demo.haven.example'));
+    await visit(auditor, '/');
     await visit(auditor, '/audit');
     await visit(auditor, `/audit?user=${encodeURIComponent(me.email)}`);
     await visit(auditor, `/audit?record=${caseId}`);
     await visit(auditor, "/audit?action=case_view");
+    // A case number in the record filter, a window read in the organisation's zone, and the breach report.
+    await visit(auditor, `/audit?record=${encodeURIComponent(mine.caseNumber)}&from=2020-01-01T00:00&to=2100-01-01T00:00`);
     await visit(auditor, '/audit/report');
+    await visit(auditor, `/audit/report?user=${encodeURIComponent(me.email)}&from=2020-01-01T00:00&to=2100-01-01T00:00`);
 
     page = 'sign-in';
     const admin = await signIn(app, await demoUser('admin.ph@demo.haven.example'));
+    await visit(admin, '/');
     await visit(admin, '/admin/users');
     await visit(admin, `/admin/users/${worker}`);
+    await visit(admin, '/admin/users/new');
+    await visit(admin, '/admin/teams');
+    await visit(admin, '/admin/organisations');
+    await visit(admin, `/admin/organisations/${me.organisationId}`);
+
+    page = 'sign-in';
+    const partner = await signIn(app, await demoUser('partner.ph@demo.haven.example'));
+    await visit(partner, '/');
     listening = false;
 
     page = 'anonymous';

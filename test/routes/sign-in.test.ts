@@ -10,7 +10,7 @@ import { testApp } from '../helpers/app.js';
 import { advance } from '../helpers/clock.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser } from '../helpers/factories.js';
-import { csrfFrom, signInWithPassword } from '../helpers/session.js';
+import { csrfFrom, nextCode, signInWithPassword, type Agent } from '../helpers/session.js';
 import { plant } from '../helpers/secrets.js';
 
 async function attempt(app: Awaited<ReturnType<typeof testApp>>, email: string, password: string) {
@@ -142,5 +142,121 @@ describe('POST /login', () => {
     const res = await request(await testApp()).post('/login').type('form').send({ email: user.email, password: user.password });
     expect(res.status).to.equal(403);
     expect(res.headers['set-cookie'] ?? []).to.not.satisfy((c: string[]) => c.some((x) => x.startsWith('haven=')));
+  });
+});
+
+describe('the language picked at sign-in, and where sign-in lands', () => {
+  useDatabase('signinlanguage');
+
+  /** Signs in from the sign-in page shown in `lng` (the menu's link sets the cookie). */
+  async function fromPage(app: Awaited<ReturnType<typeof testApp>>, user: Awaited<ReturnType<typeof buildUser>>, lng?: string) {
+    const agent = request.agent(app);
+    const page = await agent.get(lng ? `/login?lng=${lng}` : '/login');
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: user.password });
+    return { agent, res };
+  }
+
+  async function giveCode(agent: Agent, user: Awaited<ReturnType<typeof buildUser>>, page = '/mfa') {
+    const mfa = await agent.get(page);
+    // As the browser sends the page's form: with the page to go back to, when it carries one.
+    const next = /name="next" value="([^"]*)"/.exec(mfa.text)?.[1]?.replace(/&#x3D;/g, '=');
+    return { mfa, done: await agent.post('/mfa').type('form').send({ _csrf: csrfFrom(mfa.text), code: await nextCode(user), ...(next ? { next } : {}) }) };
+  }
+
+  it('lands on the start page (/) after the second factor', async () => {
+    const app = await testApp();
+    const user = await buildUser({ roles: ['caseworker'] });
+    const { agent, res } = await fromPage(app, user);
+    expect(res.headers.location).to.equal('/mfa?next=%2F');
+    const { done } = await giveCode(agent, user);
+    expect(done.status).to.equal(303);
+    expect(done.headers.location).to.equal('/');
+  });
+
+  it('keeps a safe return path and drops one that leaves the site', async () => {
+    const app = await testApp();
+    const user = await buildUser({ roles: ['caseworker'] });
+    for (const [next, lands] of [['/cases', '/cases'], ['//evil.example', '/']] as const) {
+      const agent = request.agent(app);
+      const page = await agent.get(`/login?next=${encodeURIComponent(next)}`);
+      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: user.password, next });
+      expect(res.headers.location, next).to.equal(`/mfa?next=${encodeURIComponent(lands)}`);
+      const { done } = await giveCode(agent, user, res.headers.location as string);
+      expect(done.headers.location, next).to.equal(lands);
+    }
+  });
+
+  it('shows the second-factor page in the language picked on the sign-in page, not the profile’s', async () => {
+    const app = await testApp();
+    const user = await buildUser({ roles: ['caseworker'], locale: 'en' });
+    const { agent } = await fromPage(app, user, 'th');
+    const { mfa } = await giveCode(agent, user);
+    expect(mfa.text).to.include('<html lang="th"');
+    expect(mfa.headers['content-language']).to.equal('th');
+    expect((await UserModel.findById(user.id).lean())!.locale, 'the profile is unchanged').to.equal('en');
+  });
+
+  it('then offers, once and in that language, to make it the profile’s language; one click does it, unaudited', async () => {
+    const app = await testApp();
+    const user = await buildUser({ roles: ['caseworker'], locale: 'en' });
+    const { agent } = await fromPage(app, user, 'th');
+    const { done } = await giveCode(agent, user);
+    const landing = await agent.get(done.headers.location as string);
+    expect(landing.text, 'the page itself is in the profile’s language').to.include('<html lang="en"');
+    const offer = /<form method="post" action="\/account\/language" class="notice language-offer" lang="th">[\s\S]*?<\/form>/.exec(landing.text)?.[0];
+    expect(offer, 'the offer is on the landing page').to.be.a('string');
+    expect(offer).to.include('ไทย').and.include('name="locale" value="th"').and.include('name="locale" value="en"');
+    expect((await agent.get('/')).text, 'offered once').to.not.include('language-offer');
+
+    const audited = await AuditEntryModel.countDocuments({});
+    const token = csrfFrom(landing.text);
+    const accepted = await agent.post('/account/language').type('form').send({ _csrf: token, locale: 'th', returnTo: '/' });
+    expect(accepted.status).to.equal(303);
+    expect((await UserModel.findById(user.id).lean())!.locale).to.equal('th');
+    expect(await AuditEntryModel.countDocuments({}), 'a language switch is no user change').to.equal(audited);
+    expect(await AuditEntryModel.countDocuments({ action: 'user_update', userId: user.id })).to.equal(0);
+  });
+
+  it('offers nothing when the language picked is already the profile’s, or none was picked', async () => {
+    const app = await testApp();
+    for (const lng of ['fr', undefined]) {
+      const user = await buildUser({ roles: ['caseworker'], locale: 'fr' });
+      const { agent } = await fromPage(app, user, lng);
+      const { mfa, done } = await giveCode(agent, user);
+      expect(mfa.text, String(lng)).to.include('<html lang="fr"');
+      expect((await agent.get(done.headers.location as string)).text, String(lng)).to.not.include('language-offer');
+    }
+  });
+
+  it('a language switch before the second factor changes that sign-in’s language only, never the profile', async () => {
+    const app = await testApp();
+    const user = await buildUser({ roles: ['caseworker'], locale: 'en' });
+    const { agent } = await fromPage(app, user);
+    const mfa = await agent.get('/mfa');
+    const res = await agent.post('/account/language').type('form').send({ _csrf: csrfFrom(mfa.text), locale: 'km', returnTo: '/mfa' });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/mfa');
+    expect((await agent.get('/mfa')).text).to.include('<html lang="km"');
+    expect((await UserModel.findById(user.id).lean())!.locale).to.equal('en');
+  });
+
+  it('switching language after a save does not say "saved" again', async () => {
+    const app = await testApp();
+    const user = await buildUser({ roles: ['caseworker'], locale: 'en' });
+    const { agent } = await fromPage(app, user);
+    const { done } = await giveCode(agent, user);
+    const token = csrfFrom((await agent.get(done.headers.location as string)).text);
+    const saved = await agent.post('/account/preferences').type('form').send({ _csrf: token, locale: 'en', calendar: 'gregory' });
+    expect(saved.headers.location).to.equal('/account?saved=1');
+    const page = await agent.get('/account?saved=1');
+    expect(page.text).to.include('Your changes are saved.');
+    // The language menu sends the page's own address back.
+    expect(page.text).to.include('name="returnTo" value="/account?saved&#x3D;1"');
+    const switched = await agent.post('/account/language').type('form').send({ _csrf: token, locale: 'fr', returnTo: '/account?saved=1' });
+    expect(switched.headers.location).to.equal('/account');
+    const again = await agent.get(switched.headers.location as string);
+    expect(again.text).to.include('<html lang="fr"').and.not.include('Vos modifications ont été enregistrées.');
+    const fromCase = await agent.post('/account/language').type('form').send({ _csrf: token, locale: 'en', returnTo: '/cases/0123456789abcdef01234567?done=saved&x=1' });
+    expect(fromCase.headers.location).to.equal('/cases/0123456789abcdef01234567?x=1');
   });
 });

@@ -11,6 +11,7 @@ import type { Role } from '../../src/domain/permissions.js';
 import { createI18n } from '../../src/lib/i18n/index.js';
 import { COMMON_NATIONALITIES, SPOKEN_LANGUAGES } from '../../src/domain/lookups.js';
 import { CaseModel } from '../../src/models/case.js';
+import { CaseTaskModel } from '../../src/models/case-task.js';
 import { addConsent, addFamilyMember } from '../../src/services/case-family.js';
 import { addNote, addTask } from '../../src/services/case-notes.js';
 import { updateCase } from '../../src/services/cases.js';
@@ -48,8 +49,11 @@ const PAGES_BY_ROLE: PageCase[] = [
   { role: 'caseworker', path: '/cases/:case/assessment' },
   { role: 'caseworker', path: '/cases/:case/consents/new' },
   { role: 'caseworker', path: '/cases/:case/notes/new' },
+  { role: 'caseworker', path: '/cases/:case/consents/:consent/withdraw' },
+  { role: 'caseworker', path: '/cases/:case/tasks/:task/done' },
   { role: 'supervisor', path: '/cases/:case/assign' },
   { role: 'supervisor', path: '/cases/:case/history' },
+  { role: 'supervisor', path: '/cases/:case/status' },
   { role: 'manager', path: '/cases' },
 ];
 
@@ -72,6 +76,8 @@ describe('signed-in pages in every language', () => {
   let colleague: TestUser;
   let caseId: string;
   let memberId: string;
+  let consentId: string;
+  let taskId: string;
 
   async function setLocale(user: TestUser, locale: string): Promise<void> {
     // Straight to the collection: the pseudo-locale is not one a user can choose.
@@ -79,7 +85,7 @@ describe('signed-in pages in every language', () => {
   }
 
   function pathFor(c: PageCase): string {
-    return c.path.replace(':case', caseId).replace(':member', memberId).replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
+    return c.path.replace(':case', caseId).replace(':member', memberId).replace(':consent', consentId).replace(':task', taskId).replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
   }
 
   beforeEach(async function () {
@@ -100,6 +106,8 @@ describe('signed-in pages in every language', () => {
     await addConsent(caller, caseId, { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-01-05', formVersion: 'F1' });
     await addNote(caller, caseId, { type: 'home_visit', date: '2026-01-06', language: 'en', text: 'Fictional note' });
     await addTask(caller, caseId, { title: 'Fictional task', dueDate: '2026-12-01' });
+    consentId = String((await CaseModel.findById(caseId).lean())!.consents[0]!._id);
+    taskId = String((await CaseTaskModel.findOne({}).lean())!._id);
     // An edit, so the history page has earlier values to show.
     const version = (await CaseModel.findById(caseId).lean())!.__v;
     await updateCase(caller, caseId, version, { ...caseDetails({ givenName: 'Testchild', familyName: 'Fictional', school: '' }), riskLevel: 'critical', sex: 'male' });
@@ -115,9 +123,11 @@ describe('signed-in pages in every language', () => {
       expect(res.headers['content-language'], c.path).to.equal(PSEUDO);
       const org = /Test Organisation \d+ \(fictional\)/.exec(res.text)?.[0];
       // The language menu's own names first ("Bahasa Indonesia" before "Indonesia").
-      const caseData = c.path.startsWith('/cases') ? [...Object.values(LOCALE_INFO).map((l) => l.autonym), 'Testchild', 'Fictional', 'Testaunt', 'Fictional note', 'Fictional task', 'F1', 'PH-07-072217', ...INTL_NAMES] : [];
+      // The start page lists the caseworker's cases and tasks too.
+      const caseData = c.path.startsWith('/cases') || c.path === '/' ? [...Object.values(LOCALE_INFO).map((l) => l.autonym), 'Testchild', 'Fictional', 'Testaunt', 'Fictional note', 'Fictional task', 'F1', 'PH-07-072217', ...INTL_NAMES] : [];
       const known = [...data, ...caseData, ...(org ? [org] : []), 'ZZ-TEST-', 'PH', 'Team A'].sort((a, b) => b.length - a.length);
-      const left = untranslated(res.text, known).map((t) => t.replace(/[A-Z][a-z]{2} \d{1,2}, \d{4}/g, '').replace(/[·\s]+$/, ''));
+      // Dates, and times with their offset ("Jan 5, 2026, 10:05 AM GMT+8"), come from Intl in English here.
+      const left = untranslated(res.text, known).map((t) => t.replace(/[A-Z][a-z]{2} \d{1,2}, \d{4}(?:, \d{1,2}:\d{2}\s[AP]M GMT(?:[+-]\d{1,2}(?::\d{2})?)?)?/g, '').replace(/[·\s]+$/, ''));
       expect(left.filter((t) => !/^[\d\s:Z#.,()·-]*$/.test(t) && !/^[0-9a-f]{24}$/.test(t.trim())), c.path).to.deep.equal([]);
     }
     // The enrolment page of someone without a second factor yet.

@@ -1,14 +1,37 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { CASE_NUMBER, CASE_STATUSES, formatCaseNumber, mayMove } from '../../src/domain/cases.js';
+import { CASE_NUMBER, CASE_STATUSES, CLOSURE_REASONS, closureReasonsFrom, formatCaseNumber, mayMove, reopenedStatus, type CaseStatus } from '../../src/domain/cases.js';
 import { LOCALES } from '../../src/domain/locales.js';
-import { LOOKUPS } from '../../src/domain/lookups.js';
+import { LOOKUPS, SPOKEN_LANGUAGES } from '../../src/domain/lookups.js';
 import { CaseModel } from '../../src/models/case.js';
 
 describe('case rules (DOMAIN.md "States")', () => {
-  it('allows exactly open → active → closed and closed → active', () => {
-    const allowed = CASE_STATUSES.flatMap((from) => CASE_STATUSES.filter((to) => mayMove(from, to)).map((to) => `${from}>${to}`));
-    expect(allowed).to.deep.equal(['open>active', 'active>closed', 'closed>active']);
+  it('allows exactly open → active, open → closed, active → closed, and a reopening to the state closed from', () => {
+    const moves = (closedFrom?: CaseStatus) => CASE_STATUSES.flatMap((from) => CASE_STATUSES.filter((to) => mayMove(from, to, closedFrom)).map((to) => `${from}>${to}`));
+    expect(moves('active')).to.deep.equal(['open>active', 'open>closed', 'active>closed', 'closed>active']);
+    expect(moves('open')).to.deep.equal(['open>active', 'open>closed', 'active>closed', 'closed>open']);
+    // A case closed before the state closed from was kept goes back to active.
+    expect(moves(undefined)).to.deep.equal(moves('active'));
+  });
+
+  it('reopens a case to the state it was closed from', () => {
+    expect(reopenedStatus('open')).to.equal('open');
+    expect(reopenedStatus('active')).to.equal('active');
+    expect(reopenedStatus(undefined)).to.equal('active');
+  });
+
+  it('closes a case at intake only with the reasons that apply at intake, and an active one with the others', () => {
+    expect([...closureReasonsFrom('open')]).to.have.members(['duplicate', 'not_within_mandate', 'transferred', 'moved_away', 'lost_contact']).and.have.length(5);
+    expect(closureReasonsFrom('open')).to.not.include('reintegrated_family');
+    expect(closureReasonsFrom('active')).to.include.members(['reintegrated_family', 'kinship_care', 'foster_care', 'independent_living', 'turned_18', 'death', 'transferred', 'lost_contact', 'other']);
+    expect(closureReasonsFrom('active'), 'the intake decided the mandate').to.not.include('not_within_mandate');
+    expect(closureReasonsFrom('closed')).to.deep.equal([]);
+  });
+
+  it('offers only closure reasons the lookup has, and every code of the lookup somewhere', () => {
+    const offered = new Set([...CLOSURE_REASONS.open, ...CLOSURE_REASONS.active]);
+    expect([...offered].filter((r) => !(LOOKUPS.closureReason as readonly string[]).includes(r))).to.deep.equal([]);
+    expect(LOOKUPS.closureReason.filter((r) => !offered.has(r))).to.deep.equal([]);
   });
 
   it('numbers cases per organisation and year with five digits, and recognises the shape', () => {
@@ -23,9 +46,11 @@ describe('lookups (I18N.md: codes with a label in every locale)', () => {
   for (const lng of LOCALES) {
     it(`labels every code of every list in ${lng}`, () => {
       const labels = JSON.parse(readFileSync(new URL(`../../locales/${lng}/lookups.json`, import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
-      const missing = Object.entries(LOOKUPS).flatMap(([list, codes]) => codes.filter((code) => !labels[list]?.[code]?.trim()).map((code) => `${list}.${code}`));
+      // Spoken languages are labelled by Intl first, but Haven's own label exists for every code.
+      const lists: Record<string, readonly string[]> = { ...LOOKUPS, spokenLanguage: SPOKEN_LANGUAGES };
+      const missing = Object.entries(lists).flatMap(([list, codes]) => codes.filter((code) => !labels[list]?.[code]?.trim()).map((code) => `${list}.${code}`));
       expect(missing).to.deep.equal([]);
-      const extra = Object.entries(labels).flatMap(([list, codes]) => Object.keys(codes).filter((code) => !(LOOKUPS as Record<string, readonly string[]>)[list]?.includes(code)).map((c) => `${list}.${c}`));
+      const extra = Object.entries(labels).flatMap(([list, codes]) => Object.keys(codes).filter((code) => !lists[list]?.includes(code)).map((c) => `${list}.${c}`));
       expect(extra, 'labels for codes that do not exist').to.deep.equal([]);
     });
   }

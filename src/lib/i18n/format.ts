@@ -34,6 +34,38 @@ export function formatDate(
   return format.format(date);
 }
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A moment with its time, in a time zone (an organisation's, or UTC), with the zone's offset shown
+ * ("1 Jun 2026, 11:05 GMT+8"), so a reader in another zone knows which clock is meant.
+ */
+export function formatDateTime(
+  value: Date | string | number,
+  lng: Locale | string,
+  options: { calendar?: Calendar; timeZone?: string } = {},
+): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return '';
+  const locale = intlLocale(lng, options.calendar);
+  const zone = options.timeZone || 'UTC';
+  const key = `${locale} ${zone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    const make = (timeZone: string) =>
+      new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'shortOffset' });
+    try {
+      format = make(zone);
+    } catch {
+      // A zone this runtime does not know: UTC, with its offset shown, rather than no time at all.
+      format = make('UTC');
+    }
+    // Time zones come from stored settings: a bounded set, so the cache stays small.
+    if (dateTimeFormats.size < 500) dateTimeFormats.set(key, format);
+  }
+  return format.format(date);
+}
+
 export function formatNumber(value: number, lng: Locale | string): string {
   const locale = intlLocale(lng);
   let format = numberFormats.get(locale);

@@ -56,6 +56,15 @@ export function detectLanguage(req: Request, supported: readonly string[]): stri
   );
 }
 
+/**
+ * The language a visitor picked themselves (the menu's `?lng=`, kept in the cookie), not the one a
+ * browser asks for: what sign-in carries over to the second factor and offers for the profile.
+ */
+export function pickedLanguage(req: Request): string | undefined {
+  const query = typeof req.query?.lng === 'string' ? req.query.lng : undefined;
+  return toLocale(query) ?? toLocale(cookieValue(req.headers.cookie, LANGUAGE_COOKIE));
+}
+
 export interface I18nOptions {
   /** Extra resources by language and namespace, e.g. a pseudo-locale for tests. */
   extra?: Record<string, Record<string, object>>;

@@ -7,11 +7,13 @@ import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
 import { changePassword, updatePreferences } from '../../services/account.js';
 import { recoveryCodesLeft, renewRecoveryCodes } from '../../services/mfa.js';
-import { form, parse, renderInvalid, secret } from '../forms.js';
+import { form, labelFields, parse, renderInvalid, secret } from '../forms.js';
 
 const preferencesForm = form({ locale: z.enum(LOCALES), calendar: z.enum(['default', 'gregory']) });
 const languageForm = form({ locale: z.enum(LOCALES), returnTo: z.string().max(300).optional() });
 const passwordForm = form({ current: secret, next: secret, confirm: secret });
+labelFields('account/index', { locale: 'account:preferences.language', calendar: 'account:preferences.calendar' });
+labelFields('account/password', { current: 'account:password.current', next: 'auth:password.new', confirm: 'auth:password.confirm' });
 
 async function accountLocals(req: Request) {
   const user = req.user!;
@@ -39,11 +41,29 @@ accountRoutes.post('/account/preferences', permit('account'), async (req, res) =
   }
 });
 
+/**
+ * The confirmations a page shows once, after a save, from its address (`?done=`, `?saved=`): going back
+ * to the page in another language must not say "saved" again for a save that was not repeated.
+ */
+const FLASH_PARAMETERS = ['done', 'saved', 'reset', 'welcome', 'ended', 'lng'];
+
+export function withoutFlash(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const url = new URL(path, 'http://haven.invalid');
+  for (const name of FLASH_PARAMETERS) url.searchParams.delete(name);
+  return `${url.pathname}${url.search}`;
+}
+
 // The language menu of a signed-in user: a small form, since a GET may not change the profile (O4).
+// Before the second factor it changes only this sign-in's language, never the profile: a password
+// alone does not get to change an account.
 accountRoutes.post('/account/language', permit('signed-in'), async (req, res) => {
   const input = parse(languageForm, req.body);
-  await updatePreferences(req.caller!, { locale: input.locale, calendar: req.user!.calendar });
-  res.redirect(303, returnPath(input.returnTo) ?? '/');
+  if (req.mfaDone) await updatePreferences(req.caller!, { locale: input.locale });
+  else req.session.language = input.locale;
+  delete req.session.languageOffer;
+  // Checked again after the rewrite: whatever URL made of it, only a local path goes out.
+  res.redirect(303, returnPath(withoutFlash(returnPath(input.returnTo))) ?? '/');
 });
 
 accountRoutes.get('/account/password', permit('account'), (req, res) => {

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import { TooManyAttempts } from '../../domain/errors.js';
 import { clock } from '../../lib/clock.js';
+import { pickedLanguage } from '../../lib/i18n/index.js';
 import { formToken } from '../../middleware/csrf.js';
 import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
@@ -41,7 +42,11 @@ export function loginRoutes(limit: RequestHandler): Router {
       const result = await signIn(input, req.ip);
       // A new session id at sign-in (SECURITY.md S2); the second factor gets yet another.
       const now = clock.ms();
-      await startSession(req, { userId: result.userId, epoch: result.epoch, mfa: result.mfa === 'none', startedAt: now, seenAt: now });
+      // The language picked on this page stays through the second factor, then is offered for the profile.
+      const picked = pickedLanguage(req);
+      const language = picked && picked !== result.locale ? (result.mfa === 'none' ? { languageOffer: picked } : { language: picked }) : {};
+      await startSession(req, { userId: result.userId, epoch: result.epoch, mfa: result.mfa === 'none', startedAt: now, seenAt: now, ...language });
+      // Signed in, the start page (`/`) is where everyone lands, unless the sign-in came from a page.
       const next = returnPath(input.next) ?? '/';
       if (result.mfa === 'none') return res.redirect(303, next);
       return res.redirect(303, result.mfa === 'verify' ? `/mfa?next=${encodeURIComponent(next)}` : '/mfa/setup');

@@ -6,15 +6,21 @@ import { formToken } from '../../middleware/csrf.js';
 import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
 import { confirmEnrolment, pendingEnrolment, startEnrolment, verifySecondFactor } from '../../services/mfa.js';
-import { form, parse, renderInvalid } from '../forms.js';
+import { form, labelFields, parse, renderInvalid } from '../forms.js';
 
 const codeForm = form({ code: z.string().trim().min(1).max(40), next: z.string().max(300).optional() });
 const startForm = form({ start: z.literal('1') });
+labelFields('auth/mfa', { code: 'auth:mfa.code' });
+labelFields('auth/mfa-setup', { code: 'auth:mfa.code' });
 
-/** After the second factor: a fresh session id again (SECURITY.md S2), marked as fully signed in. */
+/**
+ * After the second factor: a fresh session id again (SECURITY.md S2), marked as fully signed in. A
+ * language picked at sign-in that is not the profile's is offered, once, on the page the user lands on.
+ */
 async function completeSignIn(req: Request): Promise<void> {
-  const { userId, epoch, startedAt } = req.session;
-  await startSession(req, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true });
+  const { userId, epoch, startedAt, language } = req.session;
+  const offer = language && language !== req.user!.locale ? { languageOffer: language } : {};
+  await startSession(req, { userId, epoch, startedAt, seenAt: clock.ms(), mfa: true, ...offer });
 }
 
 export function mfaRoutes(limit: RequestHandler): Router {

@@ -4,11 +4,12 @@ import { Invalid } from '../../domain/errors.js';
 import { formToken } from '../../middleware/csrf.js';
 import { permit } from '../../middleware/permit.js';
 import { acceptInvitation, invitationUser, requestReset, resetPassword, resetUser } from '../../services/account.js';
-import { form, parse, renderInvalid, secret } from '../forms.js';
+import { form, labelFields, parse, renderInvalid, secret } from '../forms.js';
 import { translatorFor } from './translator.js';
 
 const requestForm = form({ email: z.string().trim().max(254) });
 const passwordForm = form({ token: z.string().max(100), password: secret, confirm: secret });
+labelFields('auth/set-password', { password: 'auth:password.new', confirm: 'auth:password.confirm' });
 
 type Kind = 'reset' | 'invite';
 

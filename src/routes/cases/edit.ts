@@ -1,10 +1,11 @@
 /** Editing a case's details, assignment and status, and its history (issue 4, items 1, 9, 10). */
 import { Router, type Request, type Response } from 'express';
+import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
 import { caseHistory } from '../../services/case-history.js';
 import { StaleVersion } from '../../services/case-records.js';
 import { listFilterOptions } from '../../services/case-list.js';
-import { assignCase, caseForEdit, changeStatus, checkCaseAccess, updateCase } from '../../services/cases.js';
+import { assignCase, caseForEdit, changeStatus, checkCaseAccess, statusFormFor, updateCase } from '../../services/cases.js';
 import { Invalid } from '../../domain/errors.js';
 import { parse, renderInvalid } from '../forms.js';
 import { assignForm, detailsForm, statusForm } from './forms.js';
@@ -73,19 +74,27 @@ caseEditRoutes.post('/cases/:id/assign', permit('case.assign'), async (req, res)
   }
 });
 
-for (const to of ['closed', 'active'] as const) {
-  const path = to === 'closed' ? 'close' : 'reopen';
-  caseEditRoutes.post(`/cases/:id/${path}`, permit('case.close'), async (req, res) => {
+/** The status form: closing with the reasons of the case's state, or reopening; refused input shows it again (422). */
+caseEditRoutes.get('/cases/:id/status', permit('case.close'), async (req, res) => {
+  const form = await statusFormFor(req.caller!, String(req.params.id));
+  res.render('cases/status', { title: form.caseNumber, form, values: { date: clock.now().toISOString().slice(0, 10) } });
+});
+
+for (const move of ['close', 'reopen'] as const) {
+  caseEditRoutes.post(`/cases/:id/${move}`, permit('case.close'), async (req, res) => {
     const id = String(req.params.id);
     await checkCaseAccess(req.caller!, id, 'case.close');
-    const input = parse(statusForm, req.body);
     try {
-      await changeStatus(req.caller!, id, { to, ...input });
+      const input = parse(statusForm, req.body);
+      await changeStatus(req.caller!, id, { move, reason: input.reason, date: input.date, version: input.version });
     } catch (err) {
       if (err instanceof StaleVersion) return res.redirect(303, `/cases/${id}?done=conflict`);
-      throw err;
+      if (!(err instanceof Invalid)) throw err;
+      const form = await statusFormFor(req.caller!, id);
+      renderInvalid(err, req, res, 'cases/status', { title: form.caseNumber, form, values: typedValues(req.body) });
+      return;
     }
-    res.redirect(303, `/cases/${id}?done=${path}`);
+    res.redirect(303, `/cases/${id}?done=${move}`);
   });
 }
 

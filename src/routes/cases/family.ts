@@ -1,12 +1,13 @@
 /** Family members, the family situation assessment and consents (issue 4, items 3, 4). */
 import { Router } from 'express';
+import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { addConsent, addFamilyMember, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/case-family.js';
+import { addConsent, addFamilyMember, consentForWithdrawal, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/case-family.js';
 import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
 import { listConsentOrganisations } from '../../services/organisations.js';
 import { parse, renderInvalid } from '../forms.js';
 import { renderConflict, shownAgain } from './edit.js';
-import { assessmentForm, consentForm, emptyForm, familyEditForm, familyForm } from './forms.js';
+import { assessmentForm, consentForm, familyEditForm, familyForm, withdrawalForm } from './forms.js';
 import { typedValues } from './index.js';
 import { formOptions } from './options.js';
 
@@ -14,7 +15,7 @@ export const caseFamilyRoutes = Router();
 
 caseFamilyRoutes.get('/cases/:id/family/new', permit('case.update'), async (req, res) => {
   const c = await caseForEdit(req.caller!, String(req.params.id));
-  res.render('cases/family-form', { title: c.caseNumber, c, isNew: true, values: { exploitationRole: 'none' }, ...formOptions(req) });
+  res.render('cases/family-form', { title: c.caseNumber, c, isNew: true, values: {}, ...formOptions(req) });
 });
 
 caseFamilyRoutes.post('/cases/:id/family', permit('case.update'), async (req, res) => {
@@ -61,7 +62,7 @@ caseFamilyRoutes.post('/cases/:id/assessment', permit('case.update'), async (req
   try {
     const input = parse(assessmentForm, req.body);
     await saveAssessment(req.caller!, id, input);
-    res.redirect(303, `/cases/${id}?done=assessment#family`);
+    res.redirect(303, `/cases/${id}?done=assessment#assessment`);
   } catch (err) {
     if (!shownAgain(err)) throw err;
     const c = await caseForEdit(req.caller!, id);
@@ -87,10 +88,23 @@ caseFamilyRoutes.post('/cases/:id/consents', permit('case.update'), async (req, 
   }
 });
 
+/** Withdrawing a consent goes through a page that shows the consent and asks for the date and the reason. */
+caseFamilyRoutes.get('/cases/:id/consents/:consentId/withdraw', permit('case.update'), async (req, res) => {
+  const found = await consentForWithdrawal(req.caller!, String(req.params.id), String(req.params.consentId), req.language);
+  res.render('cases/consent-withdraw', { title: found.caseNumber, ...found, values: { date: clock.now().toISOString().slice(0, 10) } });
+});
+
 caseFamilyRoutes.post('/cases/:id/consents/:consentId/withdraw', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
+  const consentId = String(req.params.consentId);
   await checkCaseAccess(req.caller!, id, 'case.update');
-  parse(emptyForm, req.body);
-  await withdrawConsent(req.caller!, id, String(req.params.consentId));
-  res.redirect(303, `/cases/${id}?done=withdrawn#consents`);
+  try {
+    const { _csrf, ...input } = parse(withdrawalForm, req.body);
+    await withdrawConsent(req.caller!, id, consentId, input);
+    res.redirect(303, `/cases/${id}?done=withdrawn#consents`);
+  } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const found = await consentForWithdrawal(req.caller!, id, consentId, req.language);
+    renderInvalid(err, req, res, 'cases/consent-withdraw', { title: found.caseNumber, ...found, values: typedValues(req.body) });
+  }
 });

@@ -23,7 +23,19 @@ export function typedValues(body: unknown): Record<string, string | string[]> {
 }
 
 /** The confirmations the case page shows after a save (`?done=`); anything else shows none. */
-const DONE = ['registered', 'saved', 'assigned', 'family', 'assessment', 'consent', 'withdrawn', 'note', 'task', 'taskDone', 'uploaded', 'close', 'reopen', 'conflict'] as const;
+const DONE = ['registered', 'saved', 'assigned', 'family', 'assessment', 'consent', 'withdrawn', 'note', 'task', 'taskDone', 'taskReopened', 'uploaded', 'close', 'reopen', 'conflict'] as const;
+
+/**
+ * The case page's sections that start open: the ones used most, and the one a save just went back to
+ * (its confirmation is shown above and its `#section` link lands there).
+ */
+const SECTION_OF_DONE: Record<string, string> = { family: 'family', assessment: 'assessment', consent: 'consents', withdrawn: 'consents', note: 'notes', task: 'tasks', taskDone: 'tasks', taskReopened: 'tasks', uploaded: 'attachments', saved: 'child', registered: 'child' };
+function openedSections(done: string | undefined): Record<string, boolean> {
+  const opened: Record<string, boolean> = { child: true, notes: true, tasks: true };
+  const section = done ? SECTION_OF_DONE[done] : undefined;
+  if (section) opened[section] = true;
+  return opened;
+}
 
 const mayAssign = (req: Request) => can(req.caller!.roles, 'case.assign');
 
@@ -35,24 +47,33 @@ caseRoutes.use('/cases', (_req, res, next) => {
 });
 
 caseRoutes.get('/cases', permit('case.list'), async (req: Request, res: Response) => {
-  const query = parse(listQuery, req.query);
-  const q = { ...query, status: query.status || undefined, risk: query.risk || undefined, type: query.type || undefined, caseworker: query.caseworker || undefined, team: query.team || undefined, q: query.q || undefined };
-  const locals = { title: req.t('cases:list.title'), query: q, ...(await listFilterOptions(req.caller!)), lookups: formOptions(req).lookups };
-  let result: Awaited<ReturnType<typeof listCases>>;
+  const options = { title: req.t('cases:list.title'), ...(await listFilterOptions(req.caller!)), lookups: formOptions(req).lookups };
   try {
-    result = await listCases(req.caller!, q);
+    const query = parse(listQuery, req.query);
+    const q = { ...query, status: query.status || undefined, risk: query.risk || undefined, type: query.type || undefined, caseworker: query.caseworker || undefined, team: query.team || undefined, q: query.q || undefined };
+    // The filters stay folded away unless one is in use (a closed <details> needs no script to open).
+    const filtering = Boolean(q.status || q.risk || q.type || q.caseworker || q.team || q.sort !== 'newest');
+    const result = await listCases(req.caller!, q);
+    const previous = pageHref(q, 'before', result.previous);
+    const next = pageHref(q, 'after', result.next);
+    res.render('cases/list', { ...options, query: q, filtering, ...result, pager: previous || next ? { previous, next } : undefined });
   } catch (err) {
-    renderInvalid(err, req, res, 'cases/list', { ...locals, rows: [], identifying: false });
-    return;
+    // The list again, empty, with the refused parameter named and the filters open to correct it.
+    renderInvalid(err, req, res, 'cases/list', { ...options, query: typedValues(req.query), filtering: true, rows: [], identifying: can(req.caller!.roles, 'case.read') });
   }
-  const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => typeof v === 'string' && v && k !== 'after' && k !== 'lng') as [string, string][]);
-  if (result.next) params.set('after', result.next);
-  res.render('cases/list', { ...locals, ...result, nextHref: result.next ? `/cases?${params.toString()}` : undefined });
 });
+
+/** A link to another page of the same list: the same filters, and the cursor (none for the first page). */
+function pageHref(query: Record<string, unknown>, side: 'after' | 'before', cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const params = new URLSearchParams(Object.entries(query).filter(([k, v]) => typeof v === 'string' && v && !['after', 'before', 'lng'].includes(k)) as [string, string][]);
+  if (cursor) params.set(side, cursor);
+  return `/cases?${params.toString()}`;
+}
 
 caseRoutes.get('/cases/new', permit('case.create'), async (req, res) => {
   const today = clock.now().toISOString().slice(0, 10);
-  res.render('cases/new', { title: req.t('cases:new.title'), values: { intakeDate: today, riskLevel: 'medium' }, ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: mayAssign(req) });
+  res.render('cases/new', { title: req.t('cases:new.title'), values: { intakeDate: today }, ...formOptions(req), ...(await listFilterOptions(req.caller!)), mayAssign: mayAssign(req) });
 });
 
 caseRoutes.post('/cases', permit('case.create'), async (req, res) => {
@@ -67,12 +88,14 @@ caseRoutes.post('/cases', permit('case.create'), async (req, res) => {
 
 caseRoutes.get('/cases/:id', permit('case.read'), async (req, res) => {
   const view = await getCase(req.caller!, String(req.params.id), req.language);
+  const done = DONE.find((d) => d === req.query.done);
   res.render('cases/show', {
     title: view.caseNumber,
     c: view,
     nationality: countryName(req, view.details.nationality),
     languages: view.details.languages.map((l) => languageName(req, l)),
-    done: DONE.find((d) => d === req.query.done),
+    done,
+    opened: openedSections(done),
     today: clock.now().toISOString().slice(0, 10),
     ...formOptions(req),
   });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { addNote, addTask, completeTask } from '../../services/case-notes.js';
+import { addNote, addTask, completeTask, reopenTask, taskForConfirmation } from '../../services/case-notes.js';
 import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { emptyForm, noteForm, taskForm } from './forms.js';
@@ -33,15 +33,40 @@ caseNoteRoutes.post('/cases/:id/notes', permit('case.update'), async (req, res) 
 caseNoteRoutes.post('/cases/:id/tasks', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
   await checkCaseAccess(req.caller!, id, 'case.update');
-  const input = parse(taskForm, req.body);
-  await addTask(req.caller!, id, input);
-  res.redirect(303, `/cases/${id}?done=task#tasks`);
+  try {
+    const input = parse(taskForm, req.body);
+    await addTask(req.caller!, id, input);
+    res.redirect(303, `/cases/${id}?done=task#tasks`);
+  } catch (err) {
+    if (!shownAgain(err)) throw err;
+    // The task form lives on the case page; a refused task is shown again on a page of its own.
+    const c = await caseForEdit(req.caller!, id);
+    renderInvalid(err, req, res, 'cases/task-form', { title: c.caseNumber, c, values: typedValues(req.body) });
+  }
+});
+
+/**
+ * Marking a task done goes through a page that shows the task: before, to confirm; after, to say it is
+ * done, with the way back (reopening it) one click away.
+ */
+caseNoteRoutes.get('/cases/:id/tasks/:taskId/done', permit('case.update'), async (req, res) => {
+  const found = await taskForConfirmation(req.caller!, String(req.params.id), String(req.params.taskId));
+  res.render('cases/task-done', { title: found.caseNumber, ...found });
 });
 
 caseNoteRoutes.post('/cases/:id/tasks/:taskId/done', permit('case.update'), async (req, res) => {
   const id = String(req.params.id);
+  const taskId = String(req.params.taskId);
   await checkCaseAccess(req.caller!, id, 'case.update');
   parse(emptyForm, req.body);
-  await completeTask(req.caller!, id, String(req.params.taskId));
-  res.redirect(303, `/cases/${id}?done=taskDone#tasks`);
+  await completeTask(req.caller!, id, taskId);
+  res.redirect(303, `/cases/${id}/tasks/${taskId}/done`);
+});
+
+caseNoteRoutes.post('/cases/:id/tasks/:taskId/reopen', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  await checkCaseAccess(req.caller!, id, 'case.update');
+  parse(emptyForm, req.body);
+  await reopenTask(req.caller!, id, String(req.params.taskId));
+  res.redirect(303, `/cases/${id}?done=taskReopened#tasks`);
 });

@@ -17,12 +17,21 @@ export function countryName(req: Request, code: string): string {
   }
 }
 
+/**
+ * A spoken language's name in the reader's language: Intl's where it has one; where it only gives the
+ * code back (Karen, Mon, Cham anywhere; most languages in Cebuano), Haven's own label; the code itself
+ * only for a code Haven does not know.
+ */
 export function languageName(req: Request, code: string): string {
+  let name: string | undefined;
   try {
-    return new Intl.DisplayNames([intlOf(req), 'en'], { type: 'language', fallback: 'code' }).of(code) ?? code;
+    name = new Intl.DisplayNames([intlOf(req), 'en'], { type: 'language', fallback: 'none' }).of(code);
   } catch {
-    return code;
+    name = undefined;
   }
+  if (name && name.toLowerCase() !== code.toLowerCase()) return name;
+  const key = `lookups:spokenLanguage.${code}`;
+  return /^[a-z]{2,3}$/.test(code) && req.i18n.exists(key) ? req.t(key) : code;
 }
 
 export function formOptions(req: Request) {
@@ -30,5 +39,7 @@ export function formOptions(req: Request) {
     lookups: LOOKUPS,
     nationalities: COMMON_NATIONALITIES.map((code) => ({ code, name: countryName(req, code) })),
     spokenLanguages: SPOKEN_LANGUAGES.map((code) => ({ code, name: languageName(req, code) })),
+    // The area codes offered as the location's choices (typing a place's name instead is fine).
+    areaCodes: COMMON_NATIONALITIES.map((code) => ({ code, name: countryName(req, code) })),
   };
 }

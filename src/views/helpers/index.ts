@@ -3,6 +3,7 @@ import { array } from './array.js';
 import { concat } from './concat.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
+import { formatDateTime } from './format-date-time.js';
 import { formatNumber } from './format-number.js';
 import { includes } from './includes.js';
 import { iso } from './iso.js';
@@ -17,6 +18,7 @@ export function helpers(assets: AssetManifest) {
     concat,
     iso,
     formatDate,
+    formatDateTime,
     formatNumber,
     asset: (name: unknown) => assets.url(String(name)),
   };
