@@ -13,10 +13,10 @@ import { CaseModel } from '../models/case.js';
 import { CaseChangeModel } from '../models/case-change.js';
 import { CaseNoteModel } from '../models/case-note.js';
 import { CaseTaskModel } from '../models/case-task.js';
-import { SystemStateModel } from '../models/system-state.js';
 import { UserModel } from '../models/user.js';
 import { deleteContent, deleteStrayContent, openContent, storeContent } from './attachment-content.js';
 import { audit } from './audit.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoints.js';
 
 /** Every collection that holds sealed values, in the order they are visited. */
 const SEALED = [
@@ -159,23 +159,9 @@ async function rotateOne(collection: Raw, name: string, doc: Record<string, unkn
   throw new Error(`a ${name} document kept changing during rotation; run keys:rotate again`);
 }
 
-async function readCheckpoint(): Promise<Checkpoint | undefined> {
-  const state = await SystemStateModel.findById(STATE_ID).lean();
-  if (!state?.detail) return undefined;
-  try {
-    return JSON.parse(state.detail) as Checkpoint;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeCheckpoint(c: Checkpoint | { keyId: string; finished: true }): Promise<void> {
-  await SystemStateModel.updateOne({ _id: STATE_ID }, { $set: { at: new Date(), detail: JSON.stringify(c) } }, { upsert: true });
-}
-
 export async function rotateKeys(onProgress: (p: RotationProgress) => void = () => undefined): Promise<RotationReport> {
   const key = currentKeyId();
-  const checkpoint = await readCheckpoint();
+  const checkpoint = await readCheckpoint<Checkpoint>(STATE_ID);
   const resume = checkpoint && checkpoint.keyId === key && checkpoint.collection ? checkpoint : undefined;
   const report: RotationReport = { keyId: key, rewritten: 0, unchanged: 0, resumedFrom: resume ? `${resume.collection} after ${resume.lastId}` : undefined };
   let skipping = Boolean(resume);
@@ -197,11 +183,11 @@ export async function rotateKeys(onProgress: (p: RotationProgress) => void = () 
       }
       lastId = batch[batch.length - 1]!._id as Types.ObjectId;
       done += batch.length;
-      await writeCheckpoint({ keyId: key, collection: name, lastId: String(lastId) });
+      await writeCheckpoint(STATE_ID, { keyId: key, collection: name, lastId: String(lastId) });
       onProgress({ collection: name, done, total });
     }
   }
-  await writeCheckpoint({ keyId: key, finished: true });
+  await writeCheckpoint(STATE_ID, { keyId: key, finished: true });
   await audit({}, { action: 'keys_rotate', outcome: 'success' });
   return report;
 }

@@ -11,10 +11,10 @@
  */
 import { Types } from 'mongoose';
 import { CaseModel } from '../models/case.js';
-import { SystemStateModel } from '../models/system-state.js';
 import { audit } from './audit.js';
 import { identityOf, searchTokensOf, type LeanCase } from './case-records.js';
 import { TOKEN_SCHEME } from './name-search.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { trusted } from './trusted.js';
 
 const STATE_ID = 'search-reindex';
@@ -40,20 +40,6 @@ interface Checkpoint {
 
 type Stored = Pick<LeanCase, '_id' | 'caseNumber' | 'child' | 'searchTokens' | '__v'>;
 
-async function readCheckpoint(): Promise<Checkpoint | undefined> {
-  const state = await SystemStateModel.findById(STATE_ID).lean();
-  if (!state?.detail) return undefined;
-  try {
-    return JSON.parse(state.detail) as Checkpoint;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeCheckpoint(c: Checkpoint): Promise<void> {
-  await SystemStateModel.updateOne({ _id: STATE_ID }, { $set: { at: new Date(), detail: JSON.stringify(c) } }, { upsert: true });
-}
-
 function sameTokens(a: readonly string[], b: readonly string[]): boolean {
   const want = new Set(a);
   const have = new Set(b);
@@ -76,7 +62,7 @@ async function reindexOne(first: Stored): Promise<boolean> {
 }
 
 export async function reindexSearch(onProgress: (p: ReindexProgress) => void = () => undefined): Promise<ReindexReport> {
-  const checkpoint = await readCheckpoint();
+  const checkpoint = await readCheckpoint<Checkpoint>(STATE_ID);
   const resume = checkpoint && checkpoint.scheme === TOKEN_SCHEME && !checkpoint.finished && checkpoint.lastId ? checkpoint.lastId : undefined;
   const report: ReindexReport = { rewritten: 0, unchanged: 0, resumedFrom: resume };
   let lastId = resume ? new Types.ObjectId(resume) : undefined;
@@ -96,10 +82,10 @@ export async function reindexSearch(onProgress: (p: ReindexProgress) => void = (
     }
     lastId = batch[batch.length - 1]!._id;
     done += batch.length;
-    await writeCheckpoint({ scheme: TOKEN_SCHEME, lastId: String(lastId) });
+    await writeCheckpoint(STATE_ID, { scheme: TOKEN_SCHEME, lastId: String(lastId) });
     onProgress({ done, total: Math.max(total, done) });
   }
-  await writeCheckpoint({ scheme: TOKEN_SCHEME, finished: true });
+  await writeCheckpoint(STATE_ID, { scheme: TOKEN_SCHEME, finished: true });
   await audit({}, { action: 'search_reindex', outcome: 'success' });
   return report;
 }

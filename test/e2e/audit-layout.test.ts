@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { audit } from '../../src/services/audit.js';
 import { ROLES } from '../../src/domain/permissions.js';
-import { expectClean, useBrowser, watchedPage, type WatchedPage } from '../helpers/browser.js';
+import { expectClean, signInBrowser, type WatchedPage, useBrowser } from '../helpers/browser.js';
 import { buildCase } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -26,17 +26,7 @@ describe('in Chromium: the audit log fits at 1280 px and reads as cards at 360 p
   useDatabase('e2eaudit');
   const browser = useBrowser();
 
-  async function signedIn(context: BrowserContext, user: TestUser): Promise<WatchedPage> {
-    const watched = await watchedPage(context);
-    const { page } = watched;
-    await page.goto(`${browser.harness().baseUrl}/login`);
-    await page.fill('#email', user.email);
-    await page.fill('#password', user.password);
-    await Promise.all([page.waitForEvent('load'), page.click('form[action="/login"] button[type=submit]')]);
-    await page.fill('#code', await nextCode(user));
-    await Promise.all([page.waitForEvent('load'), page.click('form[action="/mfa"] button[type=submit]')]);
-    return watched;
-  }
+  const signedIn = (context: BrowserContext, user: TestUser): Promise<WatchedPage> => signInBrowser(context, browser.harness().baseUrl, user, () => nextCode(user));
 
   async function scene(): Promise<{ auditor: TestUser; worker: TestUser }> {
     const org = await buildOrganisation({ timeZone: 'Asia/Manila' });

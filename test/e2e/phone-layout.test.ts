@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addConsent, addFamilyMember } from '../../src/services/case-family.js';
 import { addNote, addTask } from '../../src/services/case-notes.js';
-import { expectClean, pathOf, useBrowser, watchedPage, type WatchedPage } from '../helpers/browser.js';
+import { expectClean, pathOf, signInBrowser, type WatchedPage, useBrowser, watchedPage } from '../helpers/browser.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -40,18 +40,7 @@ describe('in Chromium at 360 px: the case flow on a phone', function () {
   useDatabase('e2ephone');
   const browser = useBrowser();
 
-  async function signedIn(context: BrowserContext, user: TestUser): Promise<WatchedPage> {
-    const watched = await watchedPage(context);
-    const { page } = watched;
-    await page.goto(`${browser.harness().baseUrl}/login`);
-    await page.fill('#email', user.email);
-    await page.fill('#password', user.password);
-    await Promise.all([page.waitForEvent('load'), page.click('form[action="/login"] button[type=submit]')]);
-    await page.fill('#code', await nextCode(user));
-    await Promise.all([page.waitForEvent('load'), page.click('form[action="/mfa"] button[type=submit]')]);
-    expect(await page.locator('form[action="/logout"]').count(), 'signed in').to.equal(1);
-    return watched;
-  }
+  const signedIn = (context: BrowserContext, user: TestUser): Promise<WatchedPage> => signInBrowser(context, browser.harness().baseUrl, user, () => nextCode(user));
 
   /** A supervisor of the team (who may use every page of the flow) and a case full of long words. */
   async function scene(locale: string): Promise<{ user: TestUser; caseId: string }> {

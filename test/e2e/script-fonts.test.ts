@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from '../../src/lib/paths.js';
-import { expectClean, pathOf, useBrowser, watchedPage } from '../helpers/browser.js';
+import { expectClean, signInBrowser, useBrowser, watchedPage } from '../helpers/browser.js';
 import { buildCase } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -142,17 +142,9 @@ describe('in Chromium with no system font for Thai, Khmer, Lao or Burmese: scrip
   }
 
   async function signedIn(context: BrowserContext, user: TestUser): Promise<Page> {
-    const watched = await watchedPage(context);
-    const { page } = watched;
-    await page.goto(`${base()}/login`);
-    await page.fill('#email', user.email);
-    await page.fill('#password', user.password);
-    await Promise.all([page.waitForURL(/\/mfa(\?|$)/), page.click('form[action="/login"] button[type=submit]')]);
-    await page.fill('#code', await nextCode(user));
-    await Promise.all([page.waitForEvent('load'), page.click('form[action="/mfa"] button[type=submit]')]);
-    expect(await page.locator('form[action="/logout"]').count(), `signed in (at ${pathOf(page)})`).to.equal(1);
+    const watched = await signInBrowser(context, base(), user, () => nextCode(user));
     expectClean(watched, 'signing in');
-    return page;
+    return watched.page;
   }
 
   for (const { lng, script } of LANGUAGES) {

@@ -105,3 +105,20 @@ export function useBrowser(): { harness: () => Harness; newContext: (options?: B
     },
   };
 }
+
+/**
+ * A watched page in the context, signed in as the user with the password and a fresh TOTP code; fails when
+ * the sign-in does not end signed in.
+ */
+export async function signInBrowser(context: BrowserContext, baseUrl: string, user: { email: string; password: string }, code: () => Promise<string>): Promise<WatchedPage> {
+  const watched = await watchedPage(context);
+  const { page } = watched;
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#email', user.email);
+  await page.fill('#password', user.password);
+  await Promise.all([page.waitForURL(/\/mfa(\?|$)/), page.click('form[action="/login"] button[type=submit]')]);
+  await page.fill('#code', await code());
+  await Promise.all([page.waitForEvent('load'), page.click('form[action="/mfa"] button[type=submit]')]);
+  if ((await page.locator('form[action="/logout"]').count()) !== 1) throw new Error(`not signed in (at ${pathOf(page)})`);
+  return watched;
+}
