@@ -152,6 +152,11 @@ describe('the case page and its history', () => {
       const afterSave = sections((await agent.get(`/cases/${id}?done=family`)).text);
       expect(afterSave).to.include({ family: true, consents: false });
       expect(sections((await agent.get(`/cases/${id}?done=consent`)).text)).to.include({ consents: true });
+      // The contents' links open the section they point to, without a script; an unknown name opens nothing.
+      const page = (await agent.get(`/cases/${id}`)).text;
+      expect(page).to.include('href="?open=timeline#timeline"');
+      expect(sections((await agent.get(`/cases/${id}?open=timeline`)).text)).to.include({ timeline: true, intake: false });
+      expect(sections((await agent.get(`/cases/${id}?open=nothing`)).text)).to.include({ timeline: false, intake: false });
     });
 
     it('lists the timeline by when entries were made, with their time', async () => {

@@ -145,7 +145,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
     expect(caseNumbers(cases)).to.deep.equal(top.map((c) => c.caseNumber));
     expect(cases).to.include(`${mine.size} open cases assigned to you`);
     expect(cases).to.include(displayName(identityOf(top[0]!)));
-    expect(cases).to.include(`start-risk-${top[0]!.riskLevel}`);
+    expect(cases).to.include(`risk-${top[0]!.riskLevel}"`);
     expect(cases).to.include(`href="/cases?caseworker=${me.id}&amp;sort=risk"`);
     expect(cases, 'cards, not a table').to.not.include('<table');
 
@@ -334,7 +334,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
           expect(await tab.locator('.start-block').count(), 'blocks').to.be.greaterThan(0);
           const widths = await tab.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
           expect(widths.scroll, 'no sideways scroll').to.be.at.most(widths.view);
-          const broken = await tab.evaluate(() => [...document.querySelectorAll('.start-case-number, .start-risk')].filter((el) => el.getClientRects().length !== 1).map((el) => el.textContent));
+          const broken = await tab.evaluate(() => [...document.querySelectorAll('.start-case-number, .risk-badge')].filter((el) => el.getClientRects().length !== 1).map((el) => el.textContent));
           expect(broken).to.deep.equal([]);
           expectClean(watched, `${who}'s start page`);
         } finally {

@@ -30,10 +30,15 @@ const DONE = ['registered', 'saved', 'assigned', 'family', 'assessment', 'consen
  * (its confirmation is shown above and its `#section` link lands there).
  */
 const SECTION_OF_DONE: Record<string, string> = { family: 'family', assessment: 'assessment', consent: 'consents', withdrawn: 'consents', note: 'notes', task: 'tasks', taskDone: 'tasks', taskReopened: 'tasks', uploaded: 'attachments', saved: 'child', registered: 'child' };
-function openedSections(done: string | undefined): Record<string, boolean> {
+const SECTIONS = ['intake', 'child', 'family', 'assessment', 'consents', 'notes', 'tasks', 'attachments', 'timeline'] as const;
+
+/** Also the section a link in the page's contents asked for (`?open=family#family`), since no script opens it. */
+function openedSections(done: string | undefined, asked: unknown): Record<string, boolean> {
   const opened: Record<string, boolean> = { child: true, notes: true, tasks: true };
   const section = done ? SECTION_OF_DONE[done] : undefined;
   if (section) opened[section] = true;
+  const open = SECTIONS.find((s) => s === asked);
+  if (open) opened[open] = true;
   return opened;
 }
 
@@ -95,7 +100,7 @@ caseRoutes.get('/cases/:id', permit('case.read'), async (req, res) => {
     nationality: countryName(req, view.details.nationality),
     languages: view.details.languages.map((l) => languageName(req, l)),
     done,
-    opened: openedSections(done),
+    opened: openedSections(done, req.query.open),
     today: clock.now().toISOString().slice(0, 10),
     ...formOptions(req),
   });
