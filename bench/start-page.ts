@@ -6,23 +6,17 @@
  * database calls one start page makes for each role.
  *
  * `startPageThroughput` is a section for `npm run bench -- pages` (Haven listening on a database; the
- * demo is seeded if it is not yet). `run()` does the same on its own engine and database.
+ * demo is seeded if it is not yet).
  */
 import type { Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import express from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { createApp } from '../src/app.js';
 import { config } from '../src/config/index.js';
 import type { Caller, Role } from '../src/domain/permissions.js';
 import { buildAssets } from '../src/lib/assets.js';
 import { setClock } from '../src/lib/clock.js';
 import { decrypt } from '../src/lib/crypto.js';
-import { connect, disconnect } from '../src/lib/db/connection.js';
-import { ensureEngineBinary, startEngine } from '../src/lib/db/engine.js';
 import { createI18n } from '../src/lib/i18n/index.js';
 import { logger } from '../src/lib/logger.js';
 import { currentTotp } from '../src/lib/totp.js';
@@ -142,28 +136,4 @@ export async function startPageThroughput({ haven, viewCache = config.env !== 'd
     console.log(row(`  haven / (${role})`, http, http.rps / bare.rps));
   }
   logger.level = level;
-}
-
-/** On its own: an engine of its own, a scratch database, Haven listening, then the section. */
-export async function run(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-'));
-  const binary = await ensureEngineBinary(config.engineCache, console.log);
-  if (!binary) throw new Error('the benchmark needs the embedded engine (secantusd-rs, built with cargo)');
-  const db = await startEngine({ binary, dataDir: dir, autoRestart: false });
-  await connect(db.uri, 'bench-start-page');
-  const app = await createApp();
-  // As in production: in development every request compiles the templates again.
-  app.set('view cache', true);
-  const haven = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  try {
-    await startPageThroughput({ haven, viewCache: true });
-  } finally {
-    haven.close();
-    await mongoose.connection.db?.dropDatabase();
-    await disconnect();
-    await db.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
