@@ -34,6 +34,11 @@ export interface Wanted {
   id: string;
 }
 
+/** The case id in a case page's path, if the path is one. */
+function caseIdInPath(path: string): string | undefined {
+  return /^\/cases\/([0-9a-f]{24})(?:[/?#]|$)/i.exec(path)?.[1];
+}
+
 export function shortReference(id: string): string {
   return id.length > 8 ? `…${id.slice(-6)}` : id;
 }
@@ -54,7 +59,9 @@ export class References {
   static async load(caller: Caller, wanted: readonly Wanted[]): Promise<References> {
     const scope = auditReferenceFilters(caller);
     const ids = (kind: ReferenceKind) => objectIds(wanted.filter((w) => w.kind === kind).map((w) => w.id));
-    const [cases, users, orgs] = [ids('case'), ids('user'), ids('organisation')];
+    // A refused page's path may name a case (`/cases/<id>/status`): that case is looked up with the others.
+    const routeCases = wanted.filter((w) => w.kind === 'route').flatMap((w) => caseIdInPath(w.id) ?? []);
+    const [cases, users, orgs] = [objectIds([...ids('case').map(String), ...routeCases]), ids('user'), ids('organisation')];
     const [caseDocs, userDocs, orgDocs] = await Promise.all([
       cases.length ? CaseModel.find(within(scope.cases, cases)).select({ caseNumber: 1 }).limit(cases.length).lean() : [],
       users.length ? UserModel.find(within(scope.users, users)).select({ name: 1, email: 1 }).limit(users.length).lean() : [],
@@ -68,7 +75,12 @@ export class References {
   }
 
   of(kind: Wanted['kind'], id: string): Reference {
-    if (kind === 'route') return { id, path: id };
+    if (kind === 'route') {
+      const caseId = caseIdInPath(id);
+      if (!caseId) return { id, path: id };
+      const found = this.known.get(`case:${caseId}`);
+      return { id, path: id.replace(caseId, found ? found.label : shortReference(caseId)) };
+    }
     const found = kind === 'other' ? undefined : this.known.get(`${kind}:${id}`);
     return found ? { id, ...found } : { id, short: shortReference(id) };
   }

@@ -138,6 +138,22 @@ describe('GET /audit and /audit/report (SECURITY.md L2)', () => {
       expect(page.text, 'no child’s name on the audit log').to.not.include('Testnamed');
     });
 
+    it('writes a refused case page’s path with the case number when the auditor may see the case, else a short reference', async () => {
+      const app = await testApp();
+      const ownCase = await buildCase(maria);
+      const ownNumber = (await CaseModel.findById(ownCase).lean())!.caseNumber;
+      const elsewhere = await buildOrganisation({ country: 'TH' });
+      const theirCase = await buildCase(await buildUser({ roles: ['caseworker'], organisationId: elsewhere.id }));
+      const theirNumber = (await CaseModel.findById(theirCase).lean())!.caseNumber;
+      await audit(caller(maria), { action: 'access_denied', outcome: 'denied', reason: 'no_permission', recordType: 'route', recordId: `/cases/${ownCase}/status` });
+      await audit(caller(maria), { action: 'access_denied', outcome: 'denied', reason: 'no_permission', recordType: 'route', recordId: `/cases/${theirCase}/history` });
+      const res = await (await signIn(app, auditor)).get('/audit');
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include(`/cases/${ownNumber}/status`);
+      expect(res.text).to.include(`/cases/…${theirCase.slice(-6)}/history`).and.not.include(theirNumber);
+      expect(res.text, 'no raw case id in a path').to.not.include(`/cases/${ownCase}/status<`).and.not.include(`/cases/${theirCase}/history<`);
+    });
+
     it('looks the ids of a whole page up in one query per kind, however many entries', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) ids.push(await buildCase(maria));
