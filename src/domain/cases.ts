@@ -124,3 +124,15 @@ export function detailProblems(d: DetailsToCheck, today: string): Record<string,
   if (d.location && !isLocation(d.location)) fields.location = 'cases:errors.location';
   return fields;
 }
+
+/**
+ * A task is overdue from the day after its due date (dates are calendar days, stored at 00:00 UTC): a
+ * task due today is due, not late. The one rule for the case page, the case list and the start page.
+ */
+export function startOfDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+export function isOverdue(dueDate: Date, now: Date): boolean {
+  return dueDate < startOfDay(now);
+}

@@ -5,7 +5,7 @@
  * and may search by case number only (the whole number, or its digits).
  */
 import { Types } from 'mongoose';
-import { CASE_PAGE_SIZE } from '../domain/cases.js';
+import { CASE_PAGE_SIZE, isOverdue } from '../domain/cases.js';
 import { Invalid } from '../domain/errors.js';
 import { can, caseFilter, type Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
@@ -162,7 +162,7 @@ async function nextTasks(caseIds: Types.ObjectId[], identifying: boolean): Promi
     if (out.has(key)) continue;
     out.set(key, {
       dueDate: t.dueDate,
-      overdue: t.dueDate < now,
+      overdue: isOverdue(t.dueDate, now),
       ...(identifying ? { title: unseal<{ title: string }>(t.secret, { title: '' }).title } : {}),
     });
   }

@@ -3,7 +3,7 @@
  * of its own collection, tied to the case and its organisation. Text is sealed with its language (D1).
  */
 import { Types } from 'mongoose';
-import { isIsoDate } from '../domain/cases.js';
+import { isIsoDate, isOverdue } from '../domain/cases.js';
 import { Invalid, NotFound } from '../domain/errors.js';
 import type { LookupCode } from '../domain/lookups.js';
 import type { Caller } from '../domain/permissions.js';
@@ -104,7 +104,7 @@ export async function taskForConfirmation(caller: Caller, caseId: string, taskId
       done: Boolean(task.doneAt),
       doneAt: task.doneAt ?? undefined,
       doneBy: task.doneBy ? (names.get(String(task.doneBy)) ?? '') : '',
-      overdue: !task.doneAt && task.dueDate < clock.now(),
+      overdue: !task.doneAt && isOverdue(task.dueDate, clock.now()),
     },
   };
 }
@@ -145,7 +145,7 @@ export async function tasksOf(caseId: Types.ObjectId): Promise<TaskRow[]> {
       title: unseal<{ title: string }>(r.secret, { title: '' }).title,
       dueDate: r.dueDate,
       done: Boolean(r.doneAt),
-      overdue: !r.doneAt && r.dueDate < now,
+      overdue: !r.doneAt && isOverdue(r.dueDate, now),
     }))
     .sort((a, b) => Number(a.done) - Number(b.done));
 }

@@ -10,7 +10,7 @@
  * then read by case id, through their `caseId` indexes.
  */
 import { Types } from 'mongoose';
-import { CASE_STATUSES } from '../domain/cases.js';
+import { CASE_STATUSES, isOverdue, startOfDay } from '../domain/cases.js';
 import { LOOKUPS } from '../domain/lookups.js';
 import { ROLES, can, caseFilter, userFilter, type Action, type Caller, type Role } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
@@ -159,7 +159,7 @@ export interface TaskRow {
 /** Tasks not done on the scope's open cases: every overdue one and those due within the horizon. */
 export async function dueTasks(ctx: StartContext, role: CaseRole) {
   const scope = await ctx.scope(role);
-  const today = new Date(Date.UTC(ctx.now.getUTCFullYear(), ctx.now.getUTCMonth(), ctx.now.getUTCDate()));
+  const today = startOfDay(ctx.now);
   const horizon = new Date(today.getTime() + (TASK_HORIZON_DAYS + 1) * DAY_MS);
   const base = { total: 0, overdue: 0, days: TASK_HORIZON_DAYS, capped: scope.capped, userId: ctx.caller.userId, rows: [] as TaskRow[] };
   if (scope.cases.length === 0) return base;
@@ -184,7 +184,7 @@ export async function dueTasks(ctx: StartContext, role: CaseRole) {
       caseNumber: scope.numbers.get(String(t.caseId)) ?? '',
       title: unseal<{ title: string }>(t.secret, { title: '' }).title,
       dueDate: t.dueDate,
-      overdue: t.dueDate < today,
+      overdue: isOverdue(t.dueDate, ctx.now),
     })),
   };
 }

@@ -69,7 +69,12 @@ export async function watchedPage(context: BrowserContext): Promise<WatchedPage>
     if (msg.type() === 'error') problems.push(msg.text());
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+  page.on('requestfailed', (req) => {
+    // A load the browser itself cancelled because the page moved on (the icon of a page just left) is
+    // not a failure of the app; anything else (refused, reset, blocked) is.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED' && req.resourceType() !== 'document') return;
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? 'unknown'})`);
+  });
   return { page, problems };
 }
 

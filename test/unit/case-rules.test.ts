@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { CASE_NUMBER, CASE_STATUSES, CLOSURE_REASONS, closureReasonsFrom, formatCaseNumber, mayMove, reopenedStatus, type CaseStatus } from '../../src/domain/cases.js';
+import { CASE_NUMBER, CASE_STATUSES, CLOSURE_REASONS, closureReasonsFrom, formatCaseNumber, isOverdue, mayMove, reopenedStatus, type CaseStatus } from '../../src/domain/cases.js';
 import { LOCALES } from '../../src/domain/locales.js';
 import { LOOKUPS, SPOKEN_LANGUAGES } from '../../src/domain/lookups.js';
 import { CaseModel } from '../../src/models/case.js';
@@ -62,5 +62,15 @@ describe('the case list’s indexes (issue 4, item 8)', () => {
     for (const field of ['status', 'riskLevel', 'exploitationTypes', 'caseworkerIds', 'supervisorId', 'team', 'intake.date', 'riskRank', 'searchTokens', 'caseNumber', '_id']) {
       expect(indexes.some((keys) => keys[0] === 'organisationId' && keys[1] === field), field).to.equal(true);
     }
+  });
+});
+
+describe('overdue tasks', () => {
+  it('counts a task as overdue from the day after it is due, whatever the hour', () => {
+    const due = new Date('2026-12-02T00:00:00Z');
+    expect(isOverdue(due, new Date('2026-12-01T23:59:59Z'))).to.equal(false);
+    expect(isOverdue(due, new Date('2026-12-02T00:00:00Z'))).to.equal(false);
+    expect(isOverdue(due, new Date('2026-12-02T23:59:59Z'))).to.equal(false);
+    expect(isOverdue(due, new Date('2026-12-03T00:00:00Z'))).to.equal(true);
   });
 });
