@@ -15,10 +15,10 @@ import type { Caller } from '../domain/permissions.js';
 import { CaseChangeModel } from '../models/case-change.js';
 import { CaseNoteModel } from '../models/case-note.js';
 import { CaseTaskModel } from '../models/case-task.js';
-import { OrganisationModel } from '../models/organisation.js';
 import { audit } from './audit.js';
 import { assessmentOf } from './case-family.js';
 import { caseInScope, detailsOf, unseal, userNames, type LeanCase } from './case-records.js';
+import { organisationTimeZone } from './organisations.js';
 import { trusted } from './trusted.js';
 
 export interface HistoryItem {
@@ -208,15 +208,10 @@ function newValues(entry: Entry, previous: Record<string, unknown>, state: Recor
   return after;
 }
 
-/** The organisation's time zone, where it has one: times of the history are shown in it. */
-export async function timeZoneOf(organisationId: Types.ObjectId): Promise<string | undefined> {
-  const org = (await OrganisationModel.findById(organisationId).select({ timeZone: 1 }).lean()) as { timeZone?: unknown } | null;
-  return typeof org?.timeZone === 'string' && org.timeZone ? org.timeZone : undefined;
-}
 
 export async function caseHistory(caller: Caller, id: string) {
   const c = await caseInScope(caller, id, 'case.history');
-  const [entries, timeZone] = await Promise.all([entriesOf(c._id, 500, true), timeZoneOf(c.organisationId)]);
+  const [entries, timeZone] = await Promise.all([entriesOf(c._id, 500, true), organisationTimeZone(c.organisationId)]);
   const state = currentState(c);
   const opened = entries.map((e) => {
     const previous = unseal<Record<string, unknown>>(e.previous, {});

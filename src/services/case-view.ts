@@ -13,7 +13,8 @@ import { trusted } from './trusted.js';
 import { attachmentsOf } from './attachments.js';
 import { audit } from './audit.js';
 import { assessmentOf, memberOf } from './case-family.js';
-import { caseActivity, timeZoneOf } from './case-history.js';
+import { caseActivity } from './case-history.js';
+import { organisationTimeZone } from './organisations.js';
 import { notesOf, tasksOf } from './case-notes.js';
 import { caseInScope, detailsOf, userNames, versionOf, type CaseDetails } from './case-records.js';
 
@@ -57,7 +58,7 @@ export async function getCase(caller: Caller, id: string, locale: string) {
     tasksOf(c._id),
     attachmentsOf(c._id),
     caseActivity(c._id, 100),
-    timeZoneOf(c.organisationId),
+    organisationTimeZone(c.organisationId),
   ]);
   const consentOrgIds = c.consents.map((x) => x.organisationId).filter(Boolean);
   const [names, orgs, teams] = await Promise.all([

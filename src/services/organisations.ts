@@ -86,7 +86,7 @@ function checked<T extends Omit<OrganisationInput, 'code'>>(input: T): T & { tim
 }
 
 /** The zone an organisation's times are shown in, or undefined (UTC) when it has none set. */
-export async function organisationTimeZone(organisationId: string): Promise<string | undefined> {
+export async function organisationTimeZone(organisationId: string | Types.ObjectId): Promise<string | undefined> {
   const org = await OrganisationModel.findById(organisationId).select({ timeZone: 1 }).lean();
   return isTimeZone(org?.timeZone) ? org.timeZone : undefined;
 }
