@@ -1,7 +1,7 @@
 import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 
 /**
- * The change history of a case (issue 4, item 9): who changed which fields and when, and the earlier
+ * The change history of a case: who changed which fields and when, and the earlier
  * values, sealed (D1). Field names are the form's field names (`givenName`, `riskLevel`) or a section (`family`,
  * `consents`, `assignment`, `status`), never values.
  * Written in the same transaction as the change to the case (services/case-records.ts callers), so

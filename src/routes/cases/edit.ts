@@ -1,4 +1,4 @@
-/** Editing a case's details, assignment and status, and its history (issue 4, items 1, 9, 10). */
+/** Editing a case's details, assignment and status, and its history. */
 import { Router, type Request, type Response } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';

@@ -1,4 +1,4 @@
-/** Family members, the family situation assessment and consents (issue 4, items 3, 4). */
+/** Family members, the family situation assessment and consents. */
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';

@@ -1,4 +1,4 @@
-/** The case list, registration and the case page (issue 4, items 1, 2, 8). */
+/** The case list, registration and the case page. */
 import { Router, type Request, type Response } from 'express';
 import { can } from '../../domain/permissions.js';
 import { clock } from '../../lib/clock.js';

@@ -1,4 +1,4 @@
-/** Case notes, follow-up visits and tasks (issue 4, item 5). */
+/** Case notes, follow-up visits and tasks. */
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
