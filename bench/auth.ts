@@ -18,7 +18,7 @@ import { hashPassword, verifyPassword } from '../src/lib/passwords.js';
 import { newTotpSecret } from '../src/lib/totp.js';
 import { OrganisationModel } from '../src/models/organisation.js';
 import { UserModel } from '../src/models/user.js';
-import { audit } from '../src/services/audit.js';
+import { audit } from '../src/services/audit/audit.js';
 import { ensureIndexes } from '../src/services/database.js';
 import { load, row } from './load.js';
 import { signInCookie } from './sign-in.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Types } from 'mongoose';
 import { LOOKUPS } from '../src/domain/lookups.js';
-import { detailsDocument, type CaseDetails } from '../src/services/case-records.js';
+import { detailsDocument, type CaseDetails } from '../src/services/cases/records.js';
 
 const GIVEN = ['Maria', 'Ana', 'Rosa', 'Liza', 'Joy', 'Grace', 'Mark', 'John', 'Paolo', 'Jun'];
 const FAMILY = ['Santos', 'Reyes', 'Cruz', 'Bautista', 'Garcia', 'Mendoza', 'Torres', 'Flores', 'Ramos', 'Aquino'];

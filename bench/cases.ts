@@ -36,10 +36,10 @@ import { newTotpSecret } from '../src/lib/totp.js';
 import { CaseModel } from '../src/models/case.js';
 import { OrganisationModel } from '../src/models/organisation.js';
 import { UserModel } from '../src/models/user.js';
-import { detailsOf, displayName, identityOf } from '../src/services/case-records.js';
+import { detailsOf, displayName, identityOf } from '../src/services/cases/records.js';
 import { ensureIndexes } from '../src/services/database.js';
-import { queryTokenSets } from '../src/services/name-search.js';
-import { trusted } from '../src/services/trusted.js';
+import { queryTokenSets } from '../src/services/cases/name-search.js';
+import { trusted } from '../src/services/auth/trusted.js';
 import { useViews } from '../src/views/engine.js';
 import { BENCH_TEAM, benchCaseDocument, benchDetails, formatResident, resident, type BenchPeople } from './case-data.js';
 import { load, row, type LoadResult } from './load.js';
@@ -47,7 +47,7 @@ import { signInCookie } from './sign-in.js';
 
 const SIZES = [1000, 10_000, 100_000];
 const PROTOCOL = { connections: 20, seconds: 5 };
-/** What the case list reads for a caller who may see names (src/services/case-list.ts). */
+/** What the case list reads for a caller who may see names (src/services/cases/list.ts). */
 const LIST_FIELDS = { caseNumber: 1, status: 1, riskLevel: 1, riskRank: 1, exploitationTypes: 1, 'intake.date': 1, caseworkerIds: 1, team: 1, 'child.secret': 1 } as const;
 
 /** Writes cases `from`..`to` in batches of 1,000 through insertMany. */
@@ -114,7 +114,7 @@ async function nextLink(app: express.Express, cookie: string): Promise<{ href: s
   if (first.status !== 200 || !match) throw new Error(`the case list has no next link (status ${first.status})`);
   const href = match[1]!.replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, (_all, e: string) => ENTITIES[e]!);
   const cursor = new URL(href, 'http://localhost').searchParams.get('after')!;
-  // The cursor of the newest-first sort: [null, the last row's _id] (src/services/case-list.ts).
+  // The cursor of the newest-first sort: [null, the last row's _id] (src/services/cases/list.ts).
   const [, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, string];
   return { href, after: new Types.ObjectId(id) };
 }

@@ -27,13 +27,13 @@ import { CASE_PAGE_SIZE } from '../src/domain/cases.js';
 import { caseFilter, type Caller } from '../src/domain/permissions.js';
 import { ensureEngineBinary, startEngine, SECANTUS_VERSION } from '../src/lib/db/engine.js';
 import { CaseModel } from '../src/models/case.js';
-import { queryTokenSets } from '../src/services/name-search.js';
+import { queryTokenSets } from '../src/services/cases/name-search.js';
 import { BENCH_TEAM, benchCaseDocument, benchDetails, formatResident, resident, type BenchPeople } from './case-data.js';
 
 const SIZES = [1000, 10_000, 100_000];
 const RUNS = 11;
 const CACHE_SIZE = '256M';
-/** The fields the case list reads (src/services/case-list.ts), for a caller who may see names. */
+/** The fields the case list reads (src/services/cases/list.ts), for a caller who may see names. */
 const LIST_FIELDS = { caseNumber: 1, status: 1, riskLevel: 1, riskRank: 1, exploitationTypes: 1, 'intake.date': 1, caseworkerIds: 1, team: 1, 'child.secret': 1 };
 const NEWEST = { _id: -1 } as const;
 const LIMIT = CASE_PAGE_SIZE + 1;
@@ -250,7 +250,7 @@ function castIds(filter: unknown, key?: string): unknown {
   return isId && typeof filter === 'string' ? new ObjectId(filter) : filter;
 }
 
-/** The case list's filter as src/services/case-list.ts builds it: `{ $and: [caseFilter(caller), ...parts] }`. */
+/** The case list's filter as src/services/cases/list.ts builds it: `{ $and: [caseFilter(caller), ...parts] }`. */
 function havenFilter(caller: Caller, ...parts: Document[]): Document {
   return { $and: [castIds(caseFilter(caller)) as Document, ...parts] };
 }

@@ -21,10 +21,10 @@ import { createI18n } from '../src/lib/i18n/index.js';
 import { logger } from '../src/lib/logger.js';
 import { currentTotp } from '../src/lib/totp.js';
 import { UserModel } from '../src/models/user.js';
-import { seedDemoCases } from '../src/services/demo-cases.js';
-import { seedDemo } from '../src/services/demo-seed.js';
-import { DEMO_PASSWORD } from '../src/services/demo-users.js';
-import { startPage } from '../src/services/start-page.js';
+import { seedDemoCases } from '../src/services/demo/cases.js';
+import { seedDemo } from '../src/services/demo/seed.js';
+import { DEMO_PASSWORD } from '../src/services/demo/users.js';
+import { startPage } from '../src/services/home/start-page.js';
 import { useViews } from '../src/views/engine.js';
 import { load, row, type LoadResult } from './load.js';
 

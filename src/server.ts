@@ -10,9 +10,9 @@ import { EngineUnavailableError, WAYS_OUT, openDatabase, type OpenDatabase } fro
 import { logger } from './lib/logger.js';
 import { say } from './lib/say.js';
 import { ensureIndexes } from './services/database.js';
-import { seedDemoCases } from './services/demo-cases.js';
-import { demoAccounts, seedDemoIfEmpty } from './services/demo-seed.js';
-import { DEMO_PASSWORD } from './services/demo-users.js';
+import { seedDemoCases } from './services/demo/cases.js';
+import { demoAccounts, seedDemoIfEmpty } from './services/demo/seed.js';
+import { DEMO_PASSWORD } from './services/demo/users.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 

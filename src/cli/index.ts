@@ -9,14 +9,14 @@ import { say } from '../lib/say.js';
 import { ensureIndexes } from '../services/database.js';
 import { parseArgs } from 'node:util';
 import { isRole } from '../domain/permissions.js';
-import { verifyAuditChain } from '../services/audit.js';
+import { verifyAuditChain } from '../services/audit/audit.js';
 import { rotateKeys } from '../services/key-rotation.js';
-import { reindexSearch } from '../services/search-reindex.js';
+import { reindexSearch } from '../services/cases/search-reindex.js';
 import { SingleBar, Presets } from 'cli-progress';
-import { seedDemoCases } from '../services/demo-cases.js';
-import { seedDemo } from '../services/demo-seed.js';
-import { demoTotp } from '../services/demo-totp.js';
-import { provisionUser } from '../services/user-provisioning.js';
+import { seedDemoCases } from '../services/demo/cases.js';
+import { seedDemo } from '../services/demo/seed.js';
+import { demoTotp } from '../services/demo/totp.js';
+import { provisionUser } from '../services/admin/user-provisioning.js';
 
 interface Command {
   summary: string;

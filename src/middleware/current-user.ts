@@ -6,7 +6,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Caller } from '../domain/permissions.js';
 import { clock } from '../lib/clock.js';
-import { callerOf, sessionUser, type SessionUser } from '../services/auth.js';
+import { callerOf, sessionUser, type SessionUser } from '../services/auth/auth.js';
 import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS } from './session.js';
 
 declare module 'express-serve-static-core' {

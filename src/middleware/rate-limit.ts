@@ -5,8 +5,8 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { TooManyAttempts } from '../domain/errors.js';
-import { audit } from '../services/audit.js';
-import { DatabaseHitStore } from '../services/rate-limit-store.js';
+import { audit } from '../services/audit/audit.js';
+import { DatabaseHitStore } from '../services/auth/rate-limit-store.js';
 
 export interface IpLimitOptions {
   /** Attempts allowed per address in the window. */

@@ -8,7 +8,7 @@ import MongoStore from 'connect-mongo';
 import type { RequestHandler } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import mongoose from 'mongoose';
-import { SESSIONS_COLLECTION } from '../services/sessions.js';
+import { SESSIONS_COLLECTION } from '../services/auth/sessions.js';
 
 declare module 'express-session' {
   interface SessionData {

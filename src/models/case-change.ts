@@ -4,7 +4,7 @@ import { Schema, Types, model, type InferSchemaType } from 'mongoose';
  * The change history of a case: who changed which fields and when, and the earlier
  * values, sealed (D1). Field names are the form's field names (`givenName`, `riskLevel`) or a section (`family`,
  * `consents`, `assignment`, `status`), never values.
- * Written in the same transaction as the change to the case (services/case-records.ts callers), so
+ * Written in the same transaction as the change to the case (services/cases/records.ts callers), so
  * a case never changes without its history entry, nor the other way round.
  */
 const caseChangeSchema = new Schema(

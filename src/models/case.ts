@@ -4,7 +4,7 @@ import { LOOKUPS } from '../domain/lookups.js';
 
 /**
  * A child's case (DOMAIN.md "Records"). Everything that identifies a person lives in `secret` fields:
- * AES-256-GCM sealed JSON written by services/case-secrets.ts (SECURITY.md D1). Codes, dates of intake
+ * AES-256-GCM sealed JSON written by services/cases/records.ts (SECURITY.md D1). Codes, dates of intake
  * and assignments stay in the clear, because lists, filters and reports need them and they identify
  * nobody. Name search goes through `searchTokens`, keyed hashes of name parts (D3).
  *

@@ -5,7 +5,7 @@
 import { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../domain/errors.js';
 import { can, type Action, type Caller } from '../domain/permissions.js';
-import { audit, type AuditEvent } from './audit.js';
+import { audit, type AuditEvent } from './audit/audit.js';
 
 /** Refuses an action the caller's roles do not allow, and records the attempt. */
 export async function requireAction(caller: Caller, action: Action, path?: string): Promise<void> {

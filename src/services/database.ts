@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import '../models/index.js';
 import { ensureAttachmentContentIndexes } from '../models/attachment.js';
 import { syncIndexes } from '../lib/db/index.js';
-import { SESSIONS_COLLECTION } from './sessions.js';
+import { SESSIONS_COLLECTION } from './auth/sessions.js';
 
 /**
  * Builds every index the schemas declare; returns the models and the indexes dropped as stale. The

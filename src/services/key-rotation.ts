@@ -14,8 +14,8 @@ import { CaseChangeModel } from '../models/case-change.js';
 import { CaseNoteModel } from '../models/case-note.js';
 import { CaseTaskModel } from '../models/case-task.js';
 import { UserModel } from '../models/user.js';
-import { deleteContent, deleteStrayContent, openContent, storeContent } from './attachment-content.js';
-import { audit } from './audit.js';
+import { deleteContent, deleteStrayContent, openContent, storeContent } from './cases/attachment-content.js';
+import { audit } from './audit/audit.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoints.js';
 
 /** Every collection that holds sealed values, in the order they are visited. */

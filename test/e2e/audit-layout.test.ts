@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { audit } from '../../src/services/audit.js';
+import { audit } from '../../src/services/audit/audit.js';
 import { ROLES } from '../../src/domain/permissions.js';
 import { expectClean, signInBrowser, type WatchedPage, useBrowser } from '../helpers/browser.js';
 import { buildCase } from '../helpers/cases.js';

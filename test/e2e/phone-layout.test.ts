@@ -6,8 +6,8 @@
  */
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { addConsent, addFamilyMember } from '../../src/services/case-family.js';
-import { addNote, addTask } from '../../src/services/case-notes.js';
+import { addConsent, addFamilyMember } from '../../src/services/cases/family.js';
+import { addNote, addTask } from '../../src/services/cases/notes.js';
 import { expectClean, pathOf, signInBrowser, type WatchedPage, useBrowser, watchedPage } from '../helpers/browser.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';

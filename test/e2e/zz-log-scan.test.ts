@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { config } from '../../src/config/index.js';
-import { DEMO_PASSWORD } from '../../src/services/demo-users.js';
+import { DEMO_PASSWORD } from '../../src/services/demo/users.js';
 import { plantedSecrets } from '../helpers/secrets.js';
 
 describe('the logs of the whole run (SECURITY.md D4)', () => {

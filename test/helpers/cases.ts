@@ -3,8 +3,8 @@
  * use). Every name is fictional and marked.
  */
 import type { Caller, Role } from '../../src/domain/permissions.js';
-import type { CaseDetails } from '../../src/services/case-records.js';
-import { registerCase, type Assignment } from '../../src/services/cases.js';
+import type { CaseDetails } from '../../src/services/cases/records.js';
+import { registerCase, type Assignment } from '../../src/services/cases/cases.js';
 import type { TestUser } from './factories.js';
 
 let n = 0;

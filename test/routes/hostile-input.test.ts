@@ -20,7 +20,7 @@ import { CaseNoteModel } from '../../src/models/case-note.js';
 import { CaseTaskModel } from '../../src/models/case-task.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
 import { UserModel } from '../../src/models/user.js';
-import { issueToken } from '../../src/services/tokens.js';
+import { issueToken } from '../../src/services/auth/tokens.js';
 import { testApp } from '../helpers/app.js';
 import { buildCase, caseDetails } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createI18n } from '../../src/lib/i18n/index.js';
 import { CaseModel } from '../../src/models/case.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
-import { audit } from '../../src/services/audit.js';
+import { audit } from '../../src/services/audit/audit.js';
 import { testApp } from '../helpers/app.js';
 import { buildCase } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';

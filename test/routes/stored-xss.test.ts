@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { OrganisationModel } from '../../src/models/organisation.js';
 import { UserModel } from '../../src/models/user.js';
-import { audit } from '../../src/services/audit.js';
+import { audit } from '../../src/services/audit/audit.js';
 import { testApp } from '../helpers/app.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildUser } from '../helpers/factories.js';

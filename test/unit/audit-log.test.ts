@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { config } from '../../src/config/index.js';
 import { AuditEntryModel } from '../../src/models/audit-entry.js';
-import { audit, verifyAuditChain } from '../../src/services/audit.js';
+import { audit, verifyAuditChain } from '../../src/services/audit/audit.js';
 import { useDatabase } from '../helpers/db.js';
 import { testEngine } from '../helpers/engine.js';
 

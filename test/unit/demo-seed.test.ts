@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { ROLES } from '../../src/domain/permissions.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
 import { UserModel } from '../../src/models/user.js';
-import { DEMO_ORGANISATIONS } from '../../src/services/demo-data.js';
-import { seedDemo, seedDemoIfEmpty } from '../../src/services/demo-seed.js';
+import { DEMO_ORGANISATIONS } from '../../src/services/demo/data.js';
+import { seedDemo, seedDemoIfEmpty } from '../../src/services/demo/seed.js';
 import { useDatabase } from '../helpers/db.js';
 
 describe('demo data', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { keyedHash } from '../../src/lib/crypto.js';
-import { PREFIX_MAX, PREFIX_MIN, caseNumberQueryToken, caseNumberTokens, nameParts, nameTokens, queryMatchSets, queryTokenSets } from '../../src/services/name-search.js';
+import { PREFIX_MAX, PREFIX_MIN, caseNumberQueryToken, caseNumberTokens, nameParts, nameTokens, queryMatchSets, queryTokenSets } from '../../src/services/cases/name-search.js';
 
 /** `မောင်မောင်` as typed with a Zawgyi keyboard. */
 const ZAWGYI_MAUNG_MAUNG = '\u1031\u1019\u102c\u1004\u1039\u1031\u1019\u102c\u1004\u1039';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { RateLimitHitModel } from '../../src/models/rate-limit-hit.js';
-import { DatabaseHitStore } from '../../src/services/rate-limit-store.js';
+import { DatabaseHitStore } from '../../src/services/auth/rate-limit-store.js';
 import { advance, now } from '../helpers/clock.js';
 import { useDatabase } from '../helpers/db.js';
 

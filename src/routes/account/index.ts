@@ -5,8 +5,8 @@ import { LOCALES } from '../../domain/locales.js';
 import { clock } from '../../lib/clock.js';
 import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
-import { changePassword, updatePreferences } from '../../services/account.js';
-import { recoveryCodesLeft, renewRecoveryCodes } from '../../services/mfa.js';
+import { changePassword, updatePreferences } from '../../services/auth/account.js';
+import { recoveryCodesLeft, renewRecoveryCodes } from '../../services/auth/mfa.js';
 import { form, labelFields, parse, renderInvalid, secret } from '../forms.js';
 
 const preferencesForm = form({ locale: z.enum(LOCALES), calendar: z.enum(['default', 'gregory']) });

@@ -4,7 +4,7 @@ import { LOCALES, LOCALE_INFO } from '../../domain/locales.js';
 import { LOOKUPS } from '../../domain/lookups.js';
 import { isTimeZone, timeZones } from '../../domain/time-zones.js';
 import { permit } from '../../middleware/permit.js';
-import { createPartner, getOwnOrganisation, listOrganisations, updateOwnOrganisation, type OrganisationRow } from '../../services/organisations.js';
+import { createPartner, getOwnOrganisation, listOrganisations, updateOwnOrganisation, type OrganisationRow } from '../../services/admin/organisations.js';
 import { form, optionalText, parse, renderInvalid } from '../forms.js';
 
 const nameFields = Object.fromEntries(LOCALES.map((l) => [`name_${l}`, optionalText(200)])) as Record<`name_${string}`, ReturnType<typeof optionalText>>;

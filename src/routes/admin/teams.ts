@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { permit } from '../../middleware/permit.js';
-import { addTeam, getTeam, listTeams, renameTeam, setTeamRetired } from '../../services/teams.js';
+import { addTeam, getTeam, listTeams, renameTeam, setTeamRetired } from '../../services/admin/teams.js';
 import { TEAM_NAME_MAX } from '../../domain/teams.js';
 import { form, parse, renderInvalid, text } from '../forms.js';
 
-/** The organisation's teams (services/teams.ts): add, rename, retire, restore. */
+/** The organisation's teams (services/admin/teams.ts): add, rename, retire, restore. */
 const nameForm = form({ name: text(TEAM_NAME_MAX) });
 const actionForm = form({});
 

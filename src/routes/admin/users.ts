@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LOCALES } from '../../domain/locales.js';
 import { ROLES } from '../../domain/permissions.js';
 import { permit } from '../../middleware/permit.js';
-import { getUser, inviteUser, listUsers, resendInvitation, resetMfa, revokeSessions, setDisabled, updateUser, userForm, type UserFormOptions, type UserRow } from '../../services/users.js';
+import { getUser, inviteUser, listUsers, resendInvitation, resetMfa, revokeSessions, setDisabled, updateUser, userForm, type UserFormOptions, type UserRow } from '../../services/admin/users.js';
 import { translatorFor } from '../auth/translator.js';
 import { form, optionalText, parse, renderInvalid, text } from '../forms.js';
 

@@ -4,8 +4,8 @@ import { AUDIT_ACTIONS } from '../../domain/audit.js';
 import { Invalid } from '../../domain/errors.js';
 import { wallClock } from '../../domain/time-zones.js';
 import { permit } from '../../middleware/permit.js';
-import { recordsTouched, searchAudit } from '../../services/audit-log.js';
-import type { Reference } from '../../services/audit-references.js';
+import { recordsTouched, searchAudit } from '../../services/audit/log.js';
+import type { Reference } from '../../services/audit/references.js';
 import { labelFields, parse, renderInvalid } from '../forms.js';
 
 labelFields('audit/report', { user: 'audit:filters.user', from: 'audit:filters.from', to: 'audit:filters.to' });

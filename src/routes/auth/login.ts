@@ -6,7 +6,7 @@ import { pickedLanguage } from '../../lib/i18n/index.js';
 import { formToken } from '../../middleware/csrf.js';
 import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
-import { SignInFailed, signIn, signOut } from '../../services/auth.js';
+import { SignInFailed, signIn, signOut } from '../../services/auth/auth.js';
 import { form, parse, secret } from '../forms.js';
 
 const loginForm = form({ email: z.string().trim().max(254), password: secret.max(1024), next: z.string().max(300).optional() });

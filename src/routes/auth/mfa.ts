@@ -5,7 +5,7 @@ import { toLatinDigits } from '../../lib/i18n/format.js';
 import { formToken } from '../../middleware/csrf.js';
 import { startSession } from '../../middleware/current-user.js';
 import { permit, returnPath } from '../../middleware/permit.js';
-import { confirmEnrolment, pendingEnrolment, startEnrolment, verifySecondFactor } from '../../services/mfa.js';
+import { confirmEnrolment, pendingEnrolment, startEnrolment, verifySecondFactor } from '../../services/auth/mfa.js';
 import { form, labelFields, parse, renderInvalid } from '../forms.js';
 
 const codeForm = form({ code: z.string().trim().min(1).max(40), next: z.string().max(300).optional() });

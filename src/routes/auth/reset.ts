@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Invalid } from '../../domain/errors.js';
 import { formToken } from '../../middleware/csrf.js';
 import { permit } from '../../middleware/permit.js';
-import { acceptInvitation, invitationUser, requestReset, resetPassword, resetUser } from '../../services/account.js';
+import { acceptInvitation, invitationUser, requestReset, resetPassword, resetUser } from '../../services/auth/account.js';
 import { form, labelFields, parse, renderInvalid, secret } from '../forms.js';
 import { translatorFor } from './translator.js';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Translator } from '../../services/account.js';
+import type { Translator } from '../../services/auth/account.js';
 
 /**
  * Mail in the recipient's language, whatever the language of the person who caused it. Mail is plain

@@ -6,8 +6,8 @@
 import { Router } from 'express';
 import '../../middleware/upload.js';
 import { permit } from '../../middleware/permit.js';
-import { downloadAttachment, uploadAttachment } from '../../services/attachments.js';
-import { checkCaseAccess } from '../../services/cases.js';
+import { downloadAttachment, uploadAttachment } from '../../services/cases/attachments.js';
+import { checkCaseAccess } from '../../services/cases/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { uploadForm } from './forms.js';
 

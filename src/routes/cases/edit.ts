@@ -2,10 +2,10 @@
 import { Router, type Request, type Response } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { caseHistory } from '../../services/case-history.js';
-import { StaleVersion } from '../../services/case-records.js';
-import { listFilterOptions } from '../../services/case-list.js';
-import { assignCase, caseForEdit, changeStatus, checkCaseAccess, statusFormFor, updateCase } from '../../services/cases.js';
+import { caseHistory } from '../../services/cases/history.js';
+import { StaleVersion } from '../../services/cases/records.js';
+import { listFilterOptions } from '../../services/cases/list.js';
+import { assignCase, caseForEdit, changeStatus, checkCaseAccess, statusFormFor, updateCase } from '../../services/cases/cases.js';
 import { Invalid } from '../../domain/errors.js';
 import { parse, renderInvalid } from '../forms.js';
 import { assignForm, detailsForm, statusForm } from './forms.js';

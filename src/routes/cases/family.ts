@@ -2,9 +2,9 @@
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { addConsent, addFamilyMember, consentForWithdrawal, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/case-family.js';
-import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
-import { listConsentOrganisations } from '../../services/organisations.js';
+import { addConsent, addFamilyMember, consentForWithdrawal, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/cases/family.js';
+import { caseForEdit, checkCaseAccess } from '../../services/cases/cases.js';
+import { listConsentOrganisations } from '../../services/admin/organisations.js';
 import { parse, renderInvalid } from '../forms.js';
 import { renderConflict, shownAgain } from './edit.js';
 import { assessmentForm, consentForm, familyEditForm, familyForm, withdrawalForm } from './forms.js';

@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { addNote, addTask, completeTask, reopenTask, taskForConfirmation } from '../../services/case-notes.js';
-import { caseForEdit, checkCaseAccess } from '../../services/cases.js';
+import { addNote, addTask, completeTask, reopenTask, taskForConfirmation } from '../../services/cases/notes.js';
+import { caseForEdit, checkCaseAccess } from '../../services/cases/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { emptyForm, noteForm, taskForm } from './forms.js';
 import { shownAgain } from './edit.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { permit } from '../../middleware/permit.js';
-import { startPage } from '../../services/start-page.js';
+import { startPage } from '../../services/home/start-page.js';
 
 export const homeRoutes = Router();
 
