@@ -42,6 +42,25 @@ export const AUDIT_ACTIONS = [
   'search_reindex',
   'export',
   'referral_step',
+  // Assessments, care plans, reviews, legal cases, closure and follow-up visits.
+  'assessment_view',
+  'assessment_create',
+  'careplan_view',
+  'careplan_change',
+  'careplan_submit',
+  'careplan_approve',
+  'careplan_return',
+  'review_create',
+  'review_approve',
+  'review_return',
+  'legal_view',
+  'legal_change',
+  'closure_propose',
+  'closure_approve',
+  'closure_return',
+  'followup_record',
+  'task_assign',
+  'facts_rebuild',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -63,5 +82,6 @@ export const AUDIT_REASONS = [
   'transition_refused',
   'upload_refused',
   'role_not_for_organisation',
+  'own_submission',
 ] as const;
 export type AuditReason = (typeof AUDIT_REASONS)[number];

@@ -13,3 +13,4 @@ export { CaseChangeModel } from './case-change.js';
 export { CaseNoteModel } from './case-note.js';
 export { CaseTaskModel } from './case-task.js';
 export { CounterModel } from './counter.js';
+export { CaseFactModel } from './case-fact.js';

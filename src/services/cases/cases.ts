@@ -31,6 +31,7 @@ import {
 } from './records.js';
 import { changeOrCreate } from '../create-if-missing.js';
 import { trusted } from '../auth/trusted.js';
+import { refreshCaseFacts } from '../facts/facts.js';
 
 /** The rules across fields that a form schema cannot say (domain/cases.ts `detailProblems`). */
 export function checkDetails(d: CaseDetails): void {
@@ -121,6 +122,7 @@ export async function registerCase(caller: Caller, details: CaseDetails, assignm
     searchTokens: doc.searchTokens,
     }] as Parameters<typeof CaseModel.create>[0][]);
     await recordChange(caller, made!, 0, 'create', []);
+    await refreshCaseFacts(made!._id);
     return made!;
   });
   const id = String(created._id);
@@ -172,6 +174,7 @@ export async function updateCase(caller: Caller, id: string, version: number, de
       const res = await CaseModel.updateOne({ _id: c._id, __v: current }, { $set: detailsDocument(details, riskRank(details.riskLevel), c.caseNumber), $inc: { __v: 1 } });
       if (res.modifiedCount !== 1) return false;
       await recordChange(caller, c, current + 1, 'update', fields, Object.fromEntries(fields.map((f) => [f, before[f as keyof CaseDetails]])));
+      await refreshCaseFacts(c._id);
       return true;
     });
     if (!written) continue;
@@ -195,6 +198,7 @@ export async function assignCase(caller: Caller, id: string, version: number, as
     );
     if (res.modifiedCount !== 1) return false;
     await recordChange(caller, c, version + 1, 'assign', ['assignment'], previous);
+    await refreshCaseFacts(c._id);
     return true;
   });
   if (!written) throw new StaleVersion(await changesSince(c._id, version));
@@ -263,6 +267,7 @@ export async function changeStatus(caller: Caller, id: string, change: StatusCha
     );
     if (res.modifiedCount !== 1) return false;
     await recordChange(caller, c, change.version + 1, closing ? 'close' : 'reopen', ['status'], { status: from, reason: change.reason });
+    await refreshCaseFacts(c._id);
     return true;
   });
   if (!written) throw new StaleVersion(await changesSince(c._id, change.version));

@@ -37,7 +37,7 @@ export const DENIED_DAYS = 7;
 
 const DAY_MS = 86_400_000;
 
-type CaseRole = 'caseworker' | 'supervisor';
+export type CaseRole = 'caseworker' | 'supervisor';
 type Filter = Record<string, unknown>;
 
 interface ScopeCase {
