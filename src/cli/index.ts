@@ -12,6 +12,7 @@ import { isRole } from '../domain/permissions.js';
 import { verifyAuditChain } from '../services/audit/audit.js';
 import { rotateKeys } from '../services/key-rotation.js';
 import { reindexSearch } from '../services/cases/search-reindex.js';
+import { rebuildFacts } from '../services/facts/rebuild.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { seedDemoCases } from '../services/demo/cases.js';
 import { seedDemo } from '../services/demo/seed.js';
@@ -129,6 +130,22 @@ const COMMANDS: Record<string, Command> = {
       if (started) bar.stop();
       if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
       say(`${report.rewritten} cases given new search tokens, ${report.unchanged} already up to date.`);
+    },
+  },
+  'facts:rebuild': {
+    summary: "recompute every case's reporting facts from its records; resumes if stopped",
+    async run() {
+      const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      let started = false;
+      const report = await rebuildFacts((p) => {
+        if (!started) bar.start(Math.max(p.total, p.done), p.done);
+        started = true;
+        bar.setTotal(Math.max(p.total, p.done));
+        bar.update(p.done);
+      });
+      if (started) bar.stop();
+      if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
+      say(`${report.rewritten} cases' facts rewritten, ${report.unchanged} already up to date, ${report.removed} of deleted cases removed.`);
     },
   },
   'audit:verify': {

@@ -124,6 +124,10 @@ export async function signInBrowser(context: BrowserContext, baseUrl: string, us
   await Promise.all([page.waitForURL(/\/mfa(\?|$)/), page.click('form[action="/login"] button[type=submit]')]);
   await page.fill('#code', await code());
   await Promise.all([page.waitForEvent('load'), page.click('form[action="/mfa"] button[type=submit]')]);
-  if ((await page.locator('form[action="/logout"]').count()) !== 1) throw new Error(`not signed in (at ${pathOf(page)})`);
+  if ((await page.locator('form[action="/logout"]').count()) !== 1) {
+    // Say what the page said (the refusal's message), so a failure under load can be told from a wrong code.
+    const said = (await page.locator('main').textContent().catch(() => ''))?.replace(/\s+/g, ' ').trim().slice(0, 200);
+    throw new Error(`not signed in (at ${pathOf(page)}): ${said}`);
+  }
   return watched;
 }
