@@ -1,13 +1,13 @@
-/** Family members, the family situation assessment and consents. */
+/** Family members and consents. */
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { addConsent, addFamilyMember, consentForWithdrawal, familyMemberForEdit, saveAssessment, updateFamilyMember, withdrawConsent } from '../../services/cases/family.js';
+import { addConsent, addFamilyMember, consentForWithdrawal, familyMemberForEdit, updateFamilyMember, withdrawConsent } from '../../services/cases/family.js';
 import { caseForEdit, checkCaseAccess } from '../../services/cases/cases.js';
 import { listConsentOrganisations } from '../../services/admin/organisations.js';
 import { parse, renderInvalid } from '../forms.js';
 import { renderConflict, shownAgain } from './edit.js';
-import { assessmentForm, consentForm, familyEditForm, familyForm, withdrawalForm } from './forms.js';
+import { consentForm, familyEditForm, familyForm, withdrawalForm } from './forms.js';
 import { typedValues } from './index.js';
 import { formOptions } from './options.js';
 
@@ -48,25 +48,6 @@ caseFamilyRoutes.post('/cases/:id/family/:memberId', permit('case.update'), asyn
     const found = await familyMemberForEdit(req.caller!, id, memberId);
     const values = { ...typedValues(req.body), version: String(found.version) };
     renderConflict(err, req, res, 'cases/family-form', { title: found.caseNumber, c: { id, caseNumber: found.caseNumber }, member: found.member, stored: found.member, values, ...formOptions(req) });
-  }
-});
-
-caseFamilyRoutes.get('/cases/:id/assessment', permit('case.update'), async (req, res) => {
-  const c = await caseForEdit(req.caller!, String(req.params.id));
-  const a = c.assessment;
-  res.render('cases/assessment', { title: c.caseNumber, c, values: { rating: a.rating, text: a.text, language: a.language || req.language, version: c.version }, ...formOptions(req) });
-});
-
-caseFamilyRoutes.post('/cases/:id/assessment', permit('case.update'), async (req, res) => {
-  const id = String(req.params.id);
-  try {
-    const input = parse(assessmentForm, req.body);
-    await saveAssessment(req.caller!, id, input);
-    res.redirect(303, `/cases/${id}?done=assessment#assessment`);
-  } catch (err) {
-    if (!shownAgain(err)) throw err;
-    const c = await caseForEdit(req.caller!, id);
-    renderConflict(err, req, res, 'cases/assessment', { title: c.caseNumber, c, values: { ...typedValues(req.body), version: String(c.version) }, ...formOptions(req) });
   }
 });
 

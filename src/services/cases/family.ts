@@ -1,5 +1,6 @@
 /**
- * The child's family (DOMAIN.md "Family member"), the family situation assessment and consents (P1).
+ * The child's family (DOMAIN.md "Family member") and consents (P1). The family's situation is the
+ * family domain of the case's assessments (services/care/assessments.ts).
  * Family members and consents are small arrays on the case: an addition is a $push, an edit replaces
  * the array under the case's version, so a concurrent edit is told rather than lost (V3).
  */
@@ -111,33 +112,6 @@ export async function updateFamilyMember(caller: Caller, caseId: string, memberI
     return true;
   });
   if (!written) throw new StaleVersion(await changesSince(c._id, version));
-  await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
-}
-
-export interface AssessmentInput {
-  rating: string;
-  text: string;
-  language: string;
-  version: number;
-}
-
-export function assessmentOf(c: LeanCase) {
-  const a = c.familyAssessment;
-  const secret = unseal<{ text?: string; language?: string }>(a?.secret, {});
-  return { rating: a?.rating ?? '', text: secret.text ?? '', language: secret.language ?? '', at: a?.at ?? undefined, by: a?.by ? String(a.by) : '' };
-}
-
-export async function saveAssessment(caller: Caller, caseId: string, input: AssessmentInput): Promise<void> {
-  const c = await caseInScope(caller, caseId, 'case.update');
-  const previous = assessmentOf(c);
-  const assessment = { rating: input.rating, secret: seal({ text: input.text, language: input.language }), at: clock.now(), by: new Types.ObjectId(caller.userId) };
-  const written = await inTransaction(async () => {
-    const res = await CaseModel.updateOne({ _id: c._id, __v: input.version }, { $set: { familyAssessment: assessment }, $inc: { __v: 1 } });
-    if (res.modifiedCount !== 1) return false;
-    await recordChange(caller, c, input.version + 1, 'assessment', ['familyAssessment'], previous.rating ? { familyAssessment: { rating: previous.rating, text: previous.text } } : undefined);
-    return true;
-  });
-  if (!written) throw new StaleVersion(await changesSince(c._id, input.version));
   await audit(caller, { action: 'case_update', outcome: 'success', recordType: 'case', recordId: caseId });
 }
 
