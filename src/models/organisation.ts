@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { DEFAULT_REVIEW_INTERVAL_DAYS, MAX_REVIEW_INTERVAL_DAYS, MIN_REVIEW_INTERVAL_DAYS } from '../domain/care-plans.js';
 import { LOCALES } from '../domain/locales.js';
 import { LOOKUPS } from '../domain/lookups.js';
 import { TEAM_NAME_MAX } from '../domain/teams.js';
@@ -42,6 +43,8 @@ const organisationSchema = new Schema(
     /** Raised by every change of `teams`, so two admins changing the list at once cannot both win. */
     teamsVersion: { type: Number, default: 0 },
     preferredLocale: { type: String, required: true, enum: LOCALES },
+    /** Care plans: days from the plan's approval, then from the last signed-off review, to the next review. */
+    reviewIntervalDays: { type: Number, min: MIN_REVIEW_INTERVAL_DAYS, max: MAX_REVIEW_INTERVAL_DAYS, default: DEFAULT_REVIEW_INTERVAL_DAYS },
     /** Generated demo data, never real. */
     demo: { type: Boolean, default: false },
   },

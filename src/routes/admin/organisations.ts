@@ -1,8 +1,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { MAX_REVIEW_INTERVAL_DAYS, MIN_REVIEW_INTERVAL_DAYS } from '../../domain/care-plans.js';
 import { LOCALES, LOCALE_INFO } from '../../domain/locales.js';
 import { LOOKUPS } from '../../domain/lookups.js';
 import { isTimeZone, timeZones } from '../../domain/time-zones.js';
+import { toLatinDigits } from '../../lib/i18n/format.js';
 import { permit } from '../../middleware/permit.js';
 import { createPartner, getOwnOrganisation, listOrganisations, updateOwnOrganisation, type OrganisationRow } from '../../services/admin/organisations.js';
 import { form, optionalText, parse, renderInvalid } from '../forms.js';
@@ -22,7 +24,14 @@ const organisationFields = {
   ...nameFields,
 };
 const createForm = form({ ...organisationFields, code: z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{2,40}$/) });
-const updateForm = form({ ...organisationFields, version: z.coerce.number().int().min(0).max(1e9) });
+/** Days between care-plan reviews (domain/care-plans.ts); empty or absent keeps the current value. Any script's digits. */
+const reviewIntervalDays = z
+  .string()
+  .max(8)
+  .transform((v) => toLatinDigits(v).trim())
+  .pipe(z.union([z.literal('').transform(() => undefined), z.string().regex(/^\d{1,4}$/).transform(Number)]))
+  .optional();
+const updateForm = form({ ...organisationFields, version: z.coerce.number().int().min(0).max(1e9), reviewIntervalDays });
 
 const NOTICES = { created: 'admin:notices.organisationCreated', saved: 'admin:notices.organisationSaved' } as const;
 const listQuery = z.strictObject({
@@ -58,7 +67,8 @@ function formLocals(req: Request, org: Partial<OrganisationRow> & { values?: Rec
     // Empty (a new organisation): its country's zone once saved. The zones are suggestions of a text field, not options.
     timeZone: zone,
     timeZoneOptions: timeZones(),
-    values: { country: source.country ?? org.country ?? '', code: source.code ?? org.code ?? '', version: org.version ?? 0 },
+    values: { country: source.country ?? org.country ?? '', code: source.code ?? org.code ?? '', version: org.version ?? 0, reviewIntervalDays: source.reviewIntervalDays ?? org.reviewIntervalDays ?? '' },
+    reviewInterval: { min: MIN_REVIEW_INTERVAL_DAYS, max: MAX_REVIEW_INTERVAL_DAYS },
   };
 }
 
@@ -106,7 +116,7 @@ adminOrganisationRoutes.post('/admin/organisations/:id', permit('admin.organisat
   await getOwnOrganisation(req.caller!, String(req.params.id));
   try {
     const input = parse(updateForm, req.body);
-    const saved = await updateOwnOrganisation(req.caller!, String(req.params.id), { country: input.country, preferredLocale: input.preferredLocale, services: input.services, timeZone: input.timeZone, name: names(input), version: input.version });
+    const saved = await updateOwnOrganisation(req.caller!, String(req.params.id), { country: input.country, preferredLocale: input.preferredLocale, services: input.services, timeZone: input.timeZone, name: names(input), version: input.version, reviewIntervalDays: input.reviewIntervalDays });
     res.redirect(303, `/admin/organisations?done=saved&organisation=${saved.id}`);
   } catch (err) {
     const org = await getOwnOrganisation(req.caller!, String(req.params.id));

@@ -4,6 +4,7 @@
  * admin of a new organisation is created with `npm run cli -- user:create`.
  */
 import { Types } from 'mongoose';
+import { intervalDays } from '../../domain/care-plans.js';
 import { Invalid } from '../../domain/errors.js';
 import { isCode } from '../../domain/lookups.js';
 import type { Caller } from '../../domain/permissions.js';
@@ -11,6 +12,7 @@ import { defaultTimeZone, isTimeZone } from '../../domain/time-zones.js';
 import { OrganisationModel } from '../../models/organisation.js';
 import { outOfScope, parseId, requireAction } from '../access.js';
 import { audit } from '../audit/audit.js';
+import { refreshReviewDueFacts } from '../care/plans.js';
 import { isDuplicateKey } from '../create-if-missing.js';
 
 export interface OrganisationRow {
@@ -27,6 +29,8 @@ export interface OrganisationRow {
   proposedTimeZone: string;
   own: boolean;
   version: number;
+  /** Days to a case's next care-plan review (domain/care-plans.ts). */
+  reviewIntervalDays: number;
 }
 
 export interface OrganisationInput {
@@ -58,6 +62,7 @@ function row(org: LeanOrganisation, caller: Caller): OrganisationRow {
     proposedTimeZone: isTimeZone(org.timeZone) ? org.timeZone : defaultTimeZone(org.country),
     own: String(org._id) === caller.organisationId,
     version: org.__v ?? 0,
+    reviewIntervalDays: intervalDays(org.reviewIntervalDays),
   };
 }
 
@@ -103,16 +108,20 @@ export async function createPartner(caller: Caller, raw: OrganisationInput): Pro
   return row(org.toObject(), caller);
 }
 
-export async function updateOwnOrganisation(caller: Caller, id: string, raw: Omit<OrganisationInput, 'code'> & { version: number }): Promise<OrganisationRow> {
+export async function updateOwnOrganisation(caller: Caller, id: string, raw: Omit<OrganisationInput, 'code'> & { version: number; reviewIntervalDays?: number | undefined }): Promise<OrganisationRow> {
   const current = await getOwnOrganisation(caller, id);
   const input = checked(raw);
+  // Not sent (a form without the setting): the current value stays.
+  const reviewIntervalDays = raw.reviewIntervalDays ?? current.reviewIntervalDays;
+  if (intervalDays(reviewIntervalDays) !== reviewIntervalDays) throw new Invalid({ reviewIntervalDays: 'admin:organisations.errors.reviewInterval' });
   const res = await OrganisationModel.updateOne(
     { _id: new Types.ObjectId(current.id), __v: input.version },
-    { $set: { country: input.country, name: input.name, services: input.services, preferredLocale: input.preferredLocale, timeZone: input.timeZone }, $inc: { __v: 1 } },
+    { $set: { country: input.country, name: input.name, services: input.services, preferredLocale: input.preferredLocale, timeZone: input.timeZone, reviewIntervalDays }, $inc: { __v: 1 } },
   );
   if (res.modifiedCount !== 1) throw new Invalid({ version: 'common:errors.conflict.body' });
   await audit(caller, { action: 'organisation_update', outcome: 'success', recordType: 'organisation', recordId: current.id });
-  return { ...current, ...input, name: input.name, version: current.version + 1 };
+  if (reviewIntervalDays !== current.reviewIntervalDays) await refreshReviewDueFacts(current.id);
+  return { ...current, ...input, name: input.name, version: current.version + 1, reviewIntervalDays };
 }
 
 /** The partner organisations a consent to referral can name, with their names in the reader's language. */
