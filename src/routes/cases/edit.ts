@@ -1,14 +1,13 @@
-/** Editing a case's details, assignment and status, and its history. */
+/** Editing a case's details and assignment, and its history (closing and reopening: ./closure.ts). */
 import { Router, type Request, type Response } from 'express';
-import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
 import { caseHistory } from '../../services/cases/history.js';
 import { StaleVersion } from '../../services/cases/records.js';
 import { listFilterOptions } from '../../services/cases/list.js';
-import { assignCase, caseForEdit, changeStatus, checkCaseAccess, statusFormFor, updateCase } from '../../services/cases/cases.js';
+import { assignCase, caseForEdit, updateCase } from '../../services/cases/cases.js';
 import { Invalid } from '../../domain/errors.js';
 import { parse, renderInvalid } from '../forms.js';
-import { assignForm, detailsForm, statusForm } from './forms.js';
+import { assignForm, detailsForm } from './forms.js';
 import { typedValues } from './index.js';
 import { formOptions } from './options.js';
 
@@ -73,30 +72,6 @@ caseEditRoutes.post('/cases/:id/assign', permit('case.assign'), async (req, res)
     renderConflict(err, req, res, 'cases/assign', { title: c.caseNumber, c, ...(await listFilterOptions(req.caller!)), assigned: c.assignment });
   }
 });
-
-/** The status form: closing with the reasons of the case's state, or reopening; refused input shows it again (422). */
-caseEditRoutes.get('/cases/:id/status', permit('case.close'), async (req, res) => {
-  const form = await statusFormFor(req.caller!, String(req.params.id));
-  res.render('cases/status', { title: form.caseNumber, form, values: { date: clock.now().toISOString().slice(0, 10) } });
-});
-
-for (const move of ['close', 'reopen'] as const) {
-  caseEditRoutes.post(`/cases/:id/${move}`, permit('case.close'), async (req, res) => {
-    const id = String(req.params.id);
-    await checkCaseAccess(req.caller!, id, 'case.close');
-    try {
-      const input = parse(statusForm, req.body);
-      await changeStatus(req.caller!, id, { move, reason: input.reason, date: input.date, version: input.version });
-    } catch (err) {
-      if (err instanceof StaleVersion) return res.redirect(303, `/cases/${id}?done=conflict`);
-      if (!(err instanceof Invalid)) throw err;
-      const form = await statusFormFor(req.caller!, id);
-      renderInvalid(err, req, res, 'cases/status', { title: form.caseNumber, form, values: typedValues(req.body) });
-      return;
-    }
-    res.redirect(303, `/cases/${id}?done=${move}`);
-  });
-}
 
 caseEditRoutes.get('/cases/:id/history', permit('case.history'), async (req, res) => {
   const history = await caseHistory(req.caller!, String(req.params.id));
