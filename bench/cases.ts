@@ -6,6 +6,9 @@
  * what the middleware costs. Cases are written in bulk with the same sealing and search tokens the
  * case service uses. `npm run bench -- cases 1000` stops after the first size.
  *
+ * "My work" (the start page) of a caseworker with 50 cases and a supervisor with 500 is timed at each
+ * size too, against a bare page with the same queries and template (bench/start-work.ts).
+ *
  * It runs on the embedded engine, or with MONGODB_URI set against that server, in a scratch database
  * dropped at the end. The engine's resident memory is printed after each size (embedded engine only),
  * and the benchmark process's own while Haven serves the 20 connections.
@@ -44,6 +47,7 @@ import { useViews } from '../src/views/engine.js';
 import { BENCH_TEAM, benchCaseDocument, benchDetails, formatResident, resident, type BenchPeople } from './case-data.js';
 import { load, row, type LoadResult } from './load.js';
 import { signInCookie } from './sign-in.js';
+import { bareMyWork, myWorkFigures, myWorkSummary, seedBulkTasks, setUpMyWork, type MyWorkFigures } from './start-work.js';
 
 const SIZES = [1000, 10_000, 100_000];
 const PROTOCOL = { connections: 20, seconds: 5 };
@@ -100,7 +104,7 @@ async function bareApp(caller: Caller, caseId: string, cursor: Types.ObjectId, n
   app.get('/cases/search', (_req, res) => list([nameFilter(name)], res));
   app.get('/cases/one', async (_req, res) => {
     const c = await CaseModel.findOne(trusted({ $and: [caseFilter(caller), { _id: new Types.ObjectId(caseId) }] })).lean();
-    res.render('cases/show', { t, page, lookups: LOOKUPS, c: { id: caseId, caseNumber: c!.caseNumber, status: c!.status, details: detailsOf(c as never), caseworkers: [], family: [], consents: [], notes: [], tasks: [], attachments: [], timeline: [], assessment: {}, may: {} } });
+    res.render('cases/show', { t, page, lookups: LOOKUPS, c: { id: caseId, caseNumber: c!.caseNumber, status: c!.status, details: detailsOf(c as never), caseworkers: [], family: [], consents: [], notes: [], tasks: [], attachments: [], timeline: [], assessments: { rows: [], series: { domains: [] } }, may: {} } });
   });
   return app;
 }
@@ -173,6 +177,7 @@ export async function run(): Promise<void> {
     const worker = await make('worker@bench.example', ['caseworker']);
     const other = await make('other@bench.example', ['caseworker']);
     const people: BenchPeople = { organisationId: org._id, worker: worker.id, otherWorker: other.id, supervisor: supervisor.id };
+    const myWork = await setUpMyWork(org._id);
     const caller: Caller = { userId: String(supervisor.id), organisationId: String(org._id), roles: ['supervisor'], team: BENCH_TEAM };
     const app = await createApp({ ipLimit: { limit: 1e9, windowMs: 60_000 } });
     // As in production: in development Haven compiles every template again for each request, which
@@ -180,18 +185,26 @@ export async function run(): Promise<void> {
     app.set('view cache', true);
     offset += 30_000;
     const cookie = await signInCookie(app, supervisor, Date.now() + offset);
+    offset += 30_000;
+    const myWorkCookies = { worker: await signInCookie(app, myWork.worker, Date.now() + offset), supervisor: '' };
+    offset += 30_000;
+    myWorkCookies.supervisor = await signInCookie(app, myWork.supervisor, Date.now() + offset);
+    const bareWork = await listen(await bareMyWork(myWork, org._id));
+    servers.push(bareWork);
     const haven = await listen(app);
     servers.push(haven);
     const port = (s: Server) => (s.address() as { port: number }).port;
     console.log(`cases: Node ${process.version}, NODE_ENV=${config.env} with the view cache on, signed in as a supervisor whose team holds every case`);
     console.log(`engine: ${engineLine}`);
     console.log(`${PROTOCOL.connections} connections, ${PROTOCOL.seconds} s per figure; a shared 2-core machine makes absolute figures noisy, compare within one run`);
-    const figures: { size: number; haven: Record<string, LoadResult>; bare: Record<string, LoadResult> }[] = [];
+    console.log(`my work: a caseworker with 50 open cases and a supervisor with 500, two tasks on each case; other kinds of work: ${myWork.others.join('; ')}`);
+    const figures: { size: number; haven: Record<string, LoadResult>; bare: Record<string, LoadResult>; myWork: MyWorkFigures }[] = [];
     // `npm run bench -- cases 1000` stops after the first size.
     const largest = Number(process.argv[3] ?? SIZES[SIZES.length - 1]);
     let seeded = 0;
     for (const size of SIZES.filter((n) => n <= largest)) {
       await seed(people, seeded, size);
+      await seedBulkTasks(people, seeded, size);
       seeded = size;
       const sample = await CaseModel.findOne({ organisationId: org._id, caseNumber: 'PH-2026-000501' }).select({ _id: 1 }).lean();
       const caseId = String(sample!._id);
@@ -206,7 +219,7 @@ export async function run(): Promise<void> {
         ['name search', `/cases?q=${encodeURIComponent(name)}`, '/cases/search'],
         ['case page', `/cases/${caseId}`, '/cases/one'],
       ];
-      const result = { size, haven: {} as Record<string, LoadResult>, bare: {} as Record<string, LoadResult> };
+      const result = { size, haven: {} as Record<string, LoadResult>, bare: {} as Record<string, LoadResult>, myWork: { haven: {}, bare: {} } as MyWorkFigures };
       const peak: Peaks = { rss: 0, engine: undefined };
       console.log(`\n${size.toLocaleString('en')} cases`);
       for (const [label, havenPath, barePath] of pairs) {
@@ -218,6 +231,7 @@ export async function run(): Promise<void> {
         console.log(row(`bare ${label}`, b));
         console.log(row(`haven ${label}`, h, h.rps / b.rps));
       }
+      result.myWork = await myWorkFigures(`http://127.0.0.1:${port(haven)}`, bareWork, myWorkCookies, PROTOCOL);
       figures.push(result);
       bare.close();
       console.log(
@@ -235,6 +249,7 @@ export async function run(): Promise<void> {
         console.log(`  ${label.padEnd(14)} haven ${ratio('haven').padStart(7)}   bare ${ratio('bare').padStart(7)}`);
       }
     }
+    myWorkSummary(figures);
   } finally {
     for (const s of servers) s.close();
     if (external) await mongoose.connection.db?.dropDatabase();

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { LOCALES, LOCALE_INFO, type Locale } from '../domain/locales.js';
 import { can } from '../domain/permissions.js';
+import { reminderFor } from '../services/home/reminders.js';
 import { languageLocals, type PageLocals } from './page-locals.js';
 
 /**
@@ -28,10 +29,11 @@ function languageOffer(req: Request) {
 
 /**
  * What the layout shows a signed-in user: the page in their profile's language and calendar, their
- * name, and the sections their roles open.
+ * name, the sections their roles open, and for case work the reminder of what is due (pages only:
+ * a GET, signed in all the way; it never holds the page up, see services/home/reminders.ts).
  */
 export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const user = req.user;
     if (user) {
       const page = res.locals.page as PageLocals;
@@ -51,6 +53,7 @@ export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestH
         cases: can(user.roles, 'case.list'),
         returnTo: req.originalUrl.slice(0, 300),
       };
+      if (req.method === 'GET' && req.mfaDone && req.caller && !user.mustChangePassword) res.locals.reminder = await reminderFor(req.caller);
     }
     next();
   };

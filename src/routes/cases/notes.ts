@@ -1,11 +1,11 @@
-/** Case notes, follow-up visits and tasks. */
+/** Case notes, follow-up visits and tasks, and who a task is for. */
 import { Router } from 'express';
 import { clock } from '../../lib/clock.js';
 import { permit } from '../../middleware/permit.js';
-import { addNote, addTask, completeTask, reopenTask, taskForConfirmation } from '../../services/cases/notes.js';
+import { addNote, addTask, assignTask, completeTask, reopenTask, taskForAssignment, taskForConfirmation, taskFormFor } from '../../services/cases/notes.js';
 import { caseForEdit, checkCaseAccess } from '../../services/cases/cases.js';
 import { parse, renderInvalid } from '../forms.js';
-import { emptyForm, noteForm, taskForm } from './forms.js';
+import { emptyForm, noteForm, taskAssignForm, taskForm } from './forms.js';
 import { shownAgain } from './edit.js';
 import { typedValues } from './index.js';
 import { formOptions } from './options.js';
@@ -34,14 +34,15 @@ caseNoteRoutes.post('/cases/:id/tasks', permit('case.update'), async (req, res) 
   const id = String(req.params.id);
   await checkCaseAccess(req.caller!, id, 'case.update');
   try {
-    const input = parse(taskForm, req.body);
+    const { _csrf, ...input } = parse(taskForm, req.body);
     await addTask(req.caller!, id, input);
     res.redirect(303, `/cases/${id}?done=task#tasks`);
   } catch (err) {
     if (!shownAgain(err)) throw err;
     // The task form lives on the case page; a refused task is shown again on a page of its own.
-    const c = await caseForEdit(req.caller!, id);
-    renderInvalid(err, req, res, 'cases/task-form', { title: c.caseNumber, c, values: typedValues(req.body) });
+    const values = typedValues(req.body);
+    const form = await taskFormFor(req.caller!, id, typeof values.assigneeId === 'string' ? values.assigneeId : undefined);
+    renderInvalid(err, req, res, 'cases/task-form', { title: form.c.caseNumber, ...form, values });
   }
 });
 
@@ -69,4 +70,25 @@ caseNoteRoutes.post('/cases/:id/tasks/:taskId/reopen', permit('case.update'), as
   parse(emptyForm, req.body);
   await reopenTask(req.caller!, id, String(req.params.taskId));
   res.redirect(303, `/cases/${id}?done=taskReopened#tasks`);
+});
+
+/** Giving a task to someone else on the case: a page with the case's people to choose from. */
+caseNoteRoutes.get('/cases/:id/tasks/:taskId/assign', permit('case.update'), async (req, res) => {
+  const found = await taskForAssignment(req.caller!, String(req.params.id), String(req.params.taskId));
+  res.render('cases/task-assign', { title: found.caseNumber, ...found, assigned: req.query.done === 'assigned' });
+});
+
+caseNoteRoutes.post('/cases/:id/tasks/:taskId/assign', permit('case.update'), async (req, res) => {
+  const id = String(req.params.id);
+  const taskId = String(req.params.taskId);
+  await checkCaseAccess(req.caller!, id, 'case.update');
+  try {
+    const { assigneeId } = parse(taskAssignForm, req.body);
+    await assignTask(req.caller!, id, taskId, assigneeId);
+    res.redirect(303, `/cases/${id}/tasks/${taskId}/assign?done=assigned`);
+  } catch (err) {
+    if (!shownAgain(err)) throw err;
+    const found = await taskForAssignment(req.caller!, id, taskId);
+    renderInvalid(err, req, res, 'cases/task-assign', { title: found.caseNumber, ...found });
+  }
 });

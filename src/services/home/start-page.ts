@@ -6,30 +6,40 @@
  * Scope is the access policy's, never wider (ARCHITECTURE.md "Access policy"): the case blocks of a
  * role ask `caseFilter` for that role alone, so a caseworker who is also a supervisor sees "my cases"
  * and "my team's cases" each as its role allows. The open cases of a role's scope are read once per
- * page (a few small fields, no sealed ones) and shared by that role's blocks; tasks and activity are
- * then read by case id, through their `caseId` indexes.
+ * page (a few small fields, no sealed ones) and shared by that role's blocks; activity and each
+ * feature's due work ("My work", work-sources.ts) are then read by case id, through indexes.
+ *
+ * A caseworker's and a supervisor's page is "My work": one block per kind of work (tasks, reviews,
+ * interventions, hearings, follow-up visits, and for a supervisor the decisions waiting), each with its
+ * count and its first rows soonest first, then their cases and what happened lately.
  */
 import { Types } from 'mongoose';
-import { CASE_STATUSES, isOverdue, startOfDay } from '../../domain/cases.js';
+import { CASE_STATUSES } from '../../domain/cases.js';
+import { NotFound } from '../../domain/errors.js';
 import { LOOKUPS } from '../../domain/lookups.js';
 import { ROLES, can, caseFilter, userFilter, type Action, type Caller, type Role } from '../../domain/permissions.js';
+import { WORK_HORIZON_DAYS, dueMark, horizonEnd, overdueEnd, type DueMark } from '../../domain/tasks.js';
 import { clock } from '../../lib/clock.js';
 import { AuditEntryModel } from '../../models/audit-entry.js';
 import { CaseModel } from '../../models/case.js';
 import { CaseChangeModel } from '../../models/case-change.js';
 import { CaseNoteModel } from '../../models/case-note.js';
-import { CaseTaskModel } from '../../models/case-task.js';
 import { USER_STATUSES, UserModel } from '../../models/user.js';
+import { requireAction } from '../access.js';
 import { audit } from '../audit/audit.js';
-import { displayName, identityOf, unseal, userNames } from '../cases/records.js';
+import { displayName, identityOf, userNames } from '../cases/records.js';
 import { trusted } from '../auth/trusted.js';
+import type { WorkItem, WorkKind } from './work-items.js';
+import { ROLE_WORK, WORK_SLUGS, WORK_SPECS, type WorkSpec } from './work-sources.js';
 
 /** Rows a list block shows; the block links to the full list for the rest. */
 export const BLOCK_ROWS = 6;
 /** Open cases read for one role's blocks; a scope larger than this shows its first ones and says so. */
 export const SCOPE_LIMIT = 2000;
-/** Tasks due within this many days (and every overdue one) count as due. */
-export const TASK_HORIZON_DAYS = 7;
+/** Work due within this many days (and every overdue item) counts as due. */
+export const TASK_HORIZON_DAYS = WORK_HORIZON_DAYS;
+/** Items the full list of one kind of work shows (`/work`). */
+export const WORK_LIST_LIMIT = 200;
 /** Activity older than this is not recent. */
 export const ACTIVITY_DAYS = 14;
 /** The auditor's block counts refused access over this many days. */
@@ -48,6 +58,7 @@ interface ScopeCase {
   riskRank: number;
   intake?: { date?: Date | null } | null;
   caseworkerIds: Types.ObjectId[];
+  supervisorId?: Types.ObjectId | null;
 }
 
 interface Scope {
@@ -93,7 +104,7 @@ export function startContext(caller: Caller): StartContext {
 
 async function readScope(caller: Caller): Promise<Scope> {
   const rows = (await CaseModel.find(trusted({ $and: [caseFilter(caller), { status: { $in: ['open', 'active'] } }] }))
-    .select({ caseNumber: 1, status: 1, riskLevel: 1, riskRank: 1, 'intake.date': 1, caseworkerIds: 1 })
+    .select({ caseNumber: 1, status: 1, riskLevel: 1, riskRank: 1, 'intake.date': 1, caseworkerIds: 1, supervisorId: 1 })
     .limit(SCOPE_LIMIT + 1)
     .lean()) as unknown as ScopeCase[];
   const cases = rows.slice(0, SCOPE_LIMIT);
@@ -147,46 +158,55 @@ export async function openCases(ctx: StartContext, role: CaseRole) {
   return { total: scope.cases.length, capped: scope.capped, userId: ctx.caller.userId, team: ctx.caller.team ?? '', rows: await caseRows(asRole(ctx.caller, role), top, role === 'supervisor') };
 }
 
-export interface TaskRow {
-  id: string;
+/** One row of a work block: the item, with its case id as text and how its day reads against today. */
+export interface WorkRow extends Omit<WorkItem, 'caseId'> {
   caseId: string;
-  caseNumber: string;
-  title: string;
-  dueDate: Date;
-  overdue: boolean;
+  /** For due work: overdue, due today, due soon or later; none for a decision waiting since a day. */
+  mark?: DueMark | undefined;
 }
 
-/** Tasks not done on the scope's open cases: every overdue one and those due within the horizon. */
-export async function dueTasks(ctx: StartContext, role: CaseRole) {
-  const scope = await ctx.scope(role);
-  const today = startOfDay(ctx.now);
-  const horizon = new Date(today.getTime() + (TASK_HORIZON_DAYS + 1) * DAY_MS);
-  const base = { total: 0, overdue: 0, days: TASK_HORIZON_DAYS, capped: scope.capped, userId: ctx.caller.userId, rows: [] as TaskRow[] };
-  if (scope.cases.length === 0) return base;
-  // One aggregation: the first rows by due date, and the counts of overdue and due tasks.
-  const [result] = await CaseTaskModel.aggregate<{ rows: { _id: Types.ObjectId; caseId: Types.ObjectId; dueDate: Date; secret: string }[]; counts: { _id: boolean; n: number }[] }>([
-    { $match: { organisationId: new Types.ObjectId(ctx.caller.organisationId), caseId: { $in: scope.cases.map((c) => c._id) }, doneAt: null, dueDate: { $lt: horizon } } },
-    {
-      $facet: {
-        rows: [{ $sort: { dueDate: 1, _id: 1 } }, { $limit: BLOCK_ROWS }, { $project: { caseId: 1, dueDate: 1, secret: 1 } }],
-        counts: [{ $group: { _id: { $lt: ['$dueDate', today] }, n: { $sum: 1 } } }],
-      },
-    },
-  ]);
-  const counts = result?.counts ?? [];
+function workRows(items: readonly WorkItem[], dated: 'due' | 'submitted', now: Date): WorkRow[] {
+  return items.map((item) => ({ ...item, caseId: String(item.caseId), mark: dated === 'due' ? dueMark(item.due, now) : undefined }));
+}
+
+/**
+ * One kind of work for one case role: the first rows soonest first (longest waiting first for a
+ * decision), how many there are, and how many of them are overdue. When every item is on the page the
+ * overdue ones are counted there; otherwise the source is asked for the count of those due by yesterday.
+ */
+export async function workBlock(ctx: StartContext, kind: WorkKind, role: CaseRole, spec: WorkSpec = WORK_SPECS[kind]) {
+  const [scope, found] = await Promise.all([ctx.scope(role), spec.source(ctx, role, horizonEnd(ctx.now), BLOCK_ROWS)]);
+  const rows = workRows(found.items, spec.dated, ctx.now);
+  let overdue = 0;
+  if (spec.dated === 'due' && found.total > 0) {
+    overdue = found.total <= rows.length ? rows.filter((r) => r.mark === 'overdue').length : (await spec.source(ctx, role, overdueEnd(ctx.now), 0)).total;
+  }
   return {
-    ...base,
-    total: counts.reduce((n, c) => n + c.n, 0),
-    overdue: counts.find((c) => c._id === true)?.n ?? 0,
-    rows: (result?.rows ?? []).map((t) => ({
-      id: String(t._id),
-      caseId: String(t.caseId),
-      caseNumber: scope.numbers.get(String(t.caseId)) ?? '',
-      title: unseal<{ title: string }>(t.secret, { title: '' }).title,
-      dueDate: t.dueDate,
-      overdue: isOverdue(t.dueDate, ctx.now),
-    })),
+    kind,
+    role,
+    slug: WORK_SLUGS[kind],
+    dated: spec.dated,
+    total: found.total,
+    overdue,
+    days: WORK_HORIZON_DAYS,
+    rows,
+    more: found.total > rows.length,
+    capped: scope.capped,
+    /** A kind with nothing to do stays off the page, except the one every case has (tasks). */
+    hidden: !spec.always && found.total === 0,
   };
+}
+
+/** Every item of one kind for one case role (up to WORK_LIST_LIMIT), for the full list: audited as a case list. */
+export async function workList(caller: Caller, kind: WorkKind, role: CaseRole) {
+  const spec = WORK_SPECS[kind];
+  // A kind the role's start page does not have, or a role the caller does not hold: there is no such list.
+  if (!ROLE_WORK[role].includes(kind) || !caller.roles.includes(role)) throw new NotFound();
+  await requireAction(caller, spec.action);
+  const ctx = startContext(caller);
+  const [scope, found] = await Promise.all([ctx.scope(role), spec.source(ctx, role, horizonEnd(ctx.now), WORK_LIST_LIMIT)]);
+  await audit(caller, { action: 'case_list', outcome: 'success', recordType: 'case' });
+  return { kind, role, slug: WORK_SLUGS[kind], dated: spec.dated, total: found.total, days: WORK_HORIZON_DAYS, rows: workRows(found.items, spec.dated, ctx.now), more: found.total > found.items.length, capped: scope.capped };
 }
 
 export interface ActivityRow {
@@ -280,15 +300,27 @@ interface BlockSpec {
   action: Action;
   /** The block shows case records (numbers, children's names), so the page view is audited. */
   showsCases: boolean;
+  /** The partial that renders it (src/views/partials/start/<partial>.hbs); the block's id by default. */
+  partial?: string;
+  /** The data; `hidden: true` in it keeps the block off the page. */
   load: (ctx: StartContext) => Promise<object>;
 }
 
-const BLOCKS = {
+/** The id of a work block: `my-tasks` (caseworker), `team-tasks` (supervisor), and so on per kind. */
+export function workBlockId(kind: WorkKind, role: CaseRole): string {
+  return `${role === 'caseworker' ? 'my' : 'team'}-${WORK_SLUGS[kind]}`;
+}
+
+function workBlocks(role: CaseRole): Record<string, BlockSpec> {
+  return Object.fromEntries(
+    ROLE_WORK[role].map((kind) => [workBlockId(kind, role), { action: WORK_SPECS[kind].action, showsCases: true, partial: 'work', load: (ctx: StartContext) => workBlock(ctx, kind, role) }]),
+  );
+}
+
+const BLOCKS: Readonly<Record<string, BlockSpec>> = {
   'my-cases': { action: 'case.read', showsCases: true, load: (ctx) => openCases(ctx, 'caseworker') },
-  'my-tasks': { action: 'case.read', showsCases: true, load: (ctx) => dueTasks(ctx, 'caseworker') },
   'my-activity': { action: 'case.read', showsCases: true, load: (ctx) => recentActivity(ctx, 'caseworker') },
   'team-cases': { action: 'case.read', showsCases: true, load: (ctx) => openCases(ctx, 'supervisor') },
-  'team-tasks': { action: 'case.read', showsCases: true, load: (ctx) => dueTasks(ctx, 'supervisor') },
   'team-activity': { action: 'case.read', showsCases: true, load: (ctx) => recentActivity(ctx, 'supervisor') },
   unassigned: { action: 'case.assign', showsCases: true, load: unassignedCases },
   'awaiting-decision': { action: 'case.close', showsCases: true, load: awaitingDecision },
@@ -296,14 +328,21 @@ const BLOCKS = {
   referrals: { action: 'referral.respond', showsCases: false, load: referralsReceived },
   administration: { action: 'admin.users', showsCases: false, load: administration },
   'data-protection': { action: 'audit.read', showsCases: false, load: dataProtection },
-} as const satisfies Record<string, BlockSpec>;
+  ...workBlocks('caseworker'),
+  ...workBlocks('supervisor'),
+};
 
-export type BlockId = keyof typeof BLOCKS;
+export type BlockId = string;
 
-/** Which blocks each role's start page shows, in order. A user with several roles sees each role's. */
+const workIds = (role: CaseRole) => ROLE_WORK[role].map((kind) => workBlockId(kind, role));
+
+/**
+ * Which blocks each role's start page shows, in order. A user with several roles sees each role's.
+ * Work first (a supervisor's decisions before anything that falls due), then the cases and activity.
+ */
 export const ROLE_BLOCKS: Readonly<Record<Role, readonly BlockId[]>> = Object.freeze({
-  caseworker: ['my-cases', 'my-tasks', 'my-activity'],
-  supervisor: ['team-cases', 'team-tasks', 'team-activity', 'unassigned', 'awaiting-decision'],
+  caseworker: [...workIds('caseworker'), 'my-cases', 'my-activity'],
+  supervisor: [...workIds('supervisor'), 'team-cases', 'unassigned', 'awaiting-decision', 'team-activity'],
   manager: ['caseload'],
   partner: ['referrals'],
   admin: ['administration'],
@@ -312,11 +351,12 @@ export const ROLE_BLOCKS: Readonly<Record<Role, readonly BlockId[]>> = Object.fr
 
 export function blocksFor(roles: readonly Role[]): BlockId[] {
   const ids = ROLES.filter((r) => roles.includes(r)).flatMap((r) => ROLE_BLOCKS[r]);
-  return [...new Set(ids)].filter((id) => can(roles, BLOCKS[id].action));
+  return [...new Set(ids)].filter((id) => can(roles, BLOCKS[id]!.action));
 }
 
 export interface StartBlock {
   id: BlockId;
+  partial: string;
   data: object;
 }
 
@@ -324,7 +364,7 @@ export interface StartBlock {
 export async function startPage(caller: Caller): Promise<{ blocks: StartBlock[] }> {
   const ctx = startContext(caller);
   const ids = blocksFor(caller.roles);
-  const blocks = await Promise.all(ids.map(async (id) => ({ id, data: await BLOCKS[id].load(ctx) })));
-  if (ids.some((id) => BLOCKS[id].showsCases)) await audit(caller, { action: 'case_list', outcome: 'success', recordType: 'case' });
-  return { blocks };
+  const blocks = await Promise.all(ids.map(async (id) => ({ id, partial: BLOCKS[id]!.partial ?? id, data: await BLOCKS[id]!.load(ctx) })));
+  if (ids.some((id) => BLOCKS[id]!.showsCases)) await audit(caller, { action: 'case_list', outcome: 'success', recordType: 'case' });
+  return { blocks: blocks.filter((b) => !(b.data as { hidden?: boolean }).hidden) };
 }

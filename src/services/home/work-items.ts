@@ -20,6 +20,13 @@ export interface WorkItem {
   /** What it is, as an i18n key of the feature's namespace and its values; never a person's name or typed text. */
   labelKey: string;
   labelValues?: Record<string, string | number>;
+  /**
+   * Text someone typed that names the item (a task's title), opened for this caller, who may read the
+   * case. Shown escaped, as written; sources whose items have no such text leave it out.
+   */
+  title?: string;
+  /** The staff member the item is for, by name, when that is not the caller (a supervisor's view of the team). */
+  assignee?: string;
 }
 
 /**

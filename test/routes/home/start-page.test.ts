@@ -1,8 +1,9 @@
 /**
  * The start page at `/` once signed in, on the seeded demo: each role sees its blocks with demo data,
- * and only what the access policy lets that role see. A few fictional records are added beside the
- * demo so that something out of scope exists for every role to not see: another team's caseworker
- * and case, unassigned cases in two teams, and a user with two roles.
+ * and only what the access policy lets that role see; for caseworkers and supervisors it is "My work",
+ * with the header's reminder of what is due. A few fictional records are added beside the demo so that
+ * something out of scope exists for every role to not see: another team's caseworker and case,
+ * unassigned cases in two teams, and a user with two roles.
  */
 import { expect } from 'chai';
 import type { Express } from 'express';
@@ -18,12 +19,15 @@ import { AuditEntryModel } from '../../../src/models/audit-entry.js';
 import { CaseModel } from '../../../src/models/case.js';
 import { CaseTaskModel } from '../../../src/models/case-task.js';
 import { UserModel } from '../../../src/models/user.js';
-import { displayName, identityOf } from '../../../src/services/cases/records.js';
+import type { Role } from '../../../src/domain/permissions.js';
+import { effectiveAssignee } from '../../../src/domain/tasks.js';
+import { displayName, identityOf, unseal } from '../../../src/services/cases/records.js';
 import { ensureIndexes } from '../../../src/services/database.js';
 import { seedDemoCases } from '../../../src/services/demo/cases.js';
 import { seedDemo } from '../../../src/services/demo/seed.js';
+import { DEMO_TASK_TITLES } from '../../../src/services/demo/tasks.js';
 import { DEMO_PASSWORD } from '../../../src/services/demo/users.js';
-import { BLOCK_ROWS, TASK_HORIZON_DAYS } from '../../../src/services/home/start-page.js';
+import { BLOCK_ROWS, ROLE_BLOCKS, TASK_HORIZON_DAYS } from '../../../src/services/home/start-page.js';
 import { trusted } from '../../../src/services/auth/trusted.js';
 import { testApp } from '../../helpers/app.js';
 import { startHarness, watchedPage, expectClean, type Harness } from '../../helpers/browser.js';
@@ -36,11 +40,32 @@ import { PSEUDO, pseudoResources, untranslated } from '../../helpers/pseudo.js';
 import { nextCode, signIn, signInWithPassword, type Agent } from '../../helpers/session.js';
 
 const CASE_NUMBER = /\b[A-Z]{2,12}-\d{4}-\d{5,}\b/g;
+/** The blocks every page of its role shows, whatever the data: work kinds with nothing due are left out. */
 const BLOCK_IDS = ['my-cases', 'my-tasks', 'my-activity', 'team-cases', 'team-tasks', 'team-activity', 'unassigned', 'awaiting-decision', 'caseload', 'referrals', 'administration', 'data-protection'];
 
 /** The blocks a page shows, by their heading ids, in page order. */
 function blocksOn(html: string): string[] {
   return [...html.matchAll(/<section class="card start-block" aria-labelledby="start-([a-z-]+)"/g)].map((m) => m[1]!);
+}
+
+/**
+ * The page shows its roles' blocks in the order of ROLE_BLOCKS, each role's in turn, with at least the
+ * blocks always shown; a work kind with nothing in it may be left out.
+ */
+function expectBlocks(html: string, roles: Role[], always: string[]): void {
+  const order = roles.flatMap((r) => ROLE_BLOCKS[r]);
+  const shown = blocksOn(html);
+  expect(shown.filter((id) => !order.includes(id)), 'blocks of other roles').to.deep.equal([]);
+  expect(shown, 'in the roles’ order').to.deep.equal(order.filter((id) => shown.includes(id)));
+  expect(shown).to.include.members(always);
+}
+
+/** The header's reminder ("My work: 3 due · 1 overdue") as numbers, or undefined when there is none. */
+function reminderOf(html: string): { due: number; overdue: number } | undefined {
+  const m = /<a class="reminder" href="\/">([\s\S]*?)<\/a>/.exec(html);
+  if (!m) return undefined;
+  const text = m[1]!.replace(/<[^>]+>/g, '');
+  return { due: Number(/(\d+) due/.exec(text)?.[1] ?? NaN), overdue: Number(/(\d+) overdue/.exec(text)?.[1] ?? 0) };
 }
 
 /** One block's HTML. */
@@ -133,7 +158,8 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
   it('shows a caseworker their open cases, highest risk first, their due tasks and recent activity, and nothing of other caseworkers', async () => {
     const me = demo.get('caseworker')!;
     const html = await page('caseworker');
-    expect(blocksOn(html)).to.deep.equal(['my-cases', 'my-tasks', 'my-activity']);
+    expectBlocks(html, ['caseworker'], ['my-tasks', 'my-cases', 'my-activity']);
+    expect(blocksOn(html).at(-2), 'work first, then the cases and what happened').to.equal('my-cases');
     const mine = await numbers({ caseworkerIds: new Types.ObjectId(me.id) });
     expect(mine.size, 'the demo gives the caseworker cases').to.be.greaterThan(50);
     // Every case number on the page is one of theirs; the other team's critical case is not there.
@@ -143,32 +169,44 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
     const cases = block(html, 'my-cases');
     const top = await CaseModel.find(trusted({ organisationId: org, caseworkerIds: new Types.ObjectId(me.id), status: { $in: ['open', 'active'] } })).sort({ riskRank: -1, _id: -1 }).limit(BLOCK_ROWS).lean();
     expect(caseNumbers(cases)).to.deep.equal(top.map((c) => c.caseNumber));
-    expect(cases).to.include(`${mine.size} open cases assigned to you`);
+    // The demo closes some of them (services/demo/closures.ts): the block counts the open and active ones.
+    const openMine = await numbers({ caseworkerIds: new Types.ObjectId(me.id), status: { $in: ['open', 'active'] } });
+    expect(cases).to.include(`${openMine.size} open cases assigned to you`);
     expect(cases).to.include(displayName(identityOf(top[0]!)));
     expect(cases).to.include(`risk-${top[0]!.riskLevel}"`);
     expect(cases).to.include(`href="/cases?caseworker=${me.id}&amp;sort=risk"`);
     expect(cases, 'cards, not a table').to.not.include('<table');
 
-    // The tasks, counted here from all of the organisation's tasks, not through the page's query.
-    const ids = new Set((await CaseModel.find(trusted({ organisationId: org, caseworkerIds: new Types.ObjectId(me.id), status: { $in: ['open', 'active'] } })).select({ _id: 1 }).lean()).map((c) => String(c._id)));
+    // The tasks, counted here from all of the organisation's tasks, not through the page's query: the
+    // caseworker's are those whose assignee is them, or that have none on a case where they come first.
+    const people = new Map((await CaseModel.find(trusted({ organisationId: org, caseworkerIds: new Types.ObjectId(me.id), status: { $in: ['open', 'active'] } })).select({ caseworkerIds: 1, supervisorId: 1 }).lean()).map((c) => [String(c._id), { caseworkerIds: c.caseworkerIds.map(String), supervisorId: c.supervisorId ? String(c.supervisorId) : undefined }]));
     const at = new Date(now());
     const today = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
     const horizon = today + (TASK_HORIZON_DAYS + 1) * 86_400_000;
-    const due = (await CaseTaskModel.find({ organisationId: org }).lean()).filter((t) => ids.has(String(t.caseId)) && !t.doneAt && t.dueDate.getTime() < horizon);
+    const open = (await CaseTaskModel.find({ organisationId: org }).lean()).filter((t) => people.has(String(t.caseId)) && !t.doneAt && t.dueDate.getTime() < horizon);
+    const due = open.filter((t) => effectiveAssignee(t.assigneeId ? String(t.assigneeId) : undefined, people.get(String(t.caseId))!) === me.id);
     const overdue = due.filter((t) => t.dueDate.getTime() < today);
     expect(due.length, 'the demo has tasks due').to.be.greaterThan(0);
     expect(overdue.length, 'the demo has overdue tasks').to.be.greaterThan(0);
+    expect(open.length, 'the demo gives some tasks on the caseworker’s cases to the supervisor').to.be.greaterThan(due.length);
     const tasks = block(html, 'my-tasks');
-    expect(tasks).to.include(`${due.length} task${due.length === 1 ? '' : 's'} overdue or due in the next ${TASK_HORIZON_DAYS} days`);
+    expect(tasks).to.include(`My tasks <span class="start-tally">· ${due.length}</span>`);
+    expect(tasks).to.include(`${due.length} overdue or due in the next ${TASK_HORIZON_DAYS} days, soonest first.`);
     expect(tasks).to.include(`${overdue.length} overdue.`);
-    const soonest = [...due].sort((a, b) => a.dueDate.getTime() - b.dueDate.getTime() || String(a._id).localeCompare(String(b._id)))[0]!;
-    expect(tasks).to.include(`href="/cases/${soonest.caseId}#tasks"`);
-    expect(tasks).to.include('Follow-up home visit (demo)');
-    expect(tasks).to.include('Overdue');
+    const soonest = [...due].sort((a, b) => a.dueDate.getTime() - b.dueDate.getTime() || String(a._id).localeCompare(String(b._id)));
+    expect(tasks).to.include(`href="/cases/${soonest[0]!.caseId}#tasks"`);
+    expect(tasks).to.include(unseal<{ title: string }>(soonest[0]!.secret, { title: '' }).title);
+    expect(tasks.match(/<li>/g), 'the first rows').to.have.length(Math.min(BLOCK_ROWS, due.length));
+    expect(tasks).to.include('>Overdue</strong>');
+    // The reminder counts at least these tasks (other kinds of work add to it when the demo has them).
+    const badge = reminderOf(html)!;
+    expect(badge.due).to.be.at.least(due.length);
+    expect(badge.overdue).to.be.at.least(overdue.length);
 
     const activity = block(html, 'my-activity');
     expect(caseNumbers(activity).length, 'recent notes and changes').to.be.greaterThan(0);
-    expect(activity).to.include(me.name);
+    // Who did it: the caseworker, or the supervisor who took the case on (the demo's task seeding does).
+    expect([me.name, demo.get('supervisor')!.name].some((name) => activity.includes(name)), 'who').to.equal(true);
   });
 
   it('writes one case_list audit entry for a page that lists cases, and none for one that does not', async () => {
@@ -183,13 +221,14 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
   it('shows a supervisor the team’s cases, tasks and activity, the team’s unassigned cases and the cases waiting at intake, and no other team’s', async () => {
     const me = demo.get('supervisor')!;
     const html = await page('supervisor');
-    expect(blocksOn(html)).to.deep.equal(['team-cases', 'team-tasks', 'team-activity', 'unassigned', 'awaiting-decision']);
+    expectBlocks(html, ['supervisor'], ['team-tasks', 'team-cases', 'unassigned', 'awaiting-decision', 'team-activity']);
     const team = await numbers({ $or: [{ team: me.team }, { supervisorId: new Types.ObjectId(me.id) }] });
     expect(caseNumbers(html).filter((n) => !team.has(n))).to.deep.equal([]);
     for (const id of [otherCase, unassignedOther]) expect(html).to.not.include(await numberOf(id));
 
     const cases = block(html, 'team-cases');
-    expect(cases).to.include(`${team.size} open cases in your team`);
+    const openTeam = await numbers({ status: { $in: ['open', 'active'] }, $or: [{ team: me.team }, { supervisorId: new Types.ObjectId(me.id) }] });
+    expect(cases).to.include(`${openTeam.size} open cases in your team`);
     expect(cases, 'who holds each case').to.include(demo.get('caseworker')!.name);
 
     const unassigned = block(html, 'unassigned');
@@ -203,13 +242,25 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
     expect(waiting).to.include('href="/cases?status=open&amp;sort=oldest"');
     const oldest = await CaseModel.find({ organisationId: org, status: 'open', team: me.team }).sort({ 'intake.date': 1, _id: 1 }).limit(1).lean();
     expect(caseNumbers(waiting)[0]).to.equal(oldest[0]!.caseNumber);
-    expect(block(html, 'team-tasks')).to.include('overdue or due in the next');
+    // The team's overdue tasks and the supervisor's own, counted here from the organisation's tasks.
+    const teamCases = await CaseModel.find(trusted({ organisationId: org, status: { $in: ['open', 'active'] }, $or: [{ team: me.team }, { supervisorId: new Types.ObjectId(me.id) }] })).select({ caseworkerIds: 1, supervisorId: 1 }).lean();
+    const people = new Map(teamCases.map((c) => [String(c._id), { caseworkerIds: c.caseworkerIds.map(String), supervisorId: c.supervisorId ? String(c.supervisorId) : undefined }]));
+    const at = new Date(now());
+    const today = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+    const horizon = today + (TASK_HORIZON_DAYS + 1) * 86_400_000;
+    const teamTasks = (await CaseTaskModel.find({ organisationId: org }).lean()).filter((t) => people.has(String(t.caseId)) && !t.doneAt && t.dueDate.getTime() < horizon);
+    const shown = teamTasks.filter((t) => t.dueDate.getTime() < today || effectiveAssignee(t.assigneeId ? String(t.assigneeId) : undefined, people.get(String(t.caseId))!) === me.id);
+    expect(shown.some((t) => t.dueDate.getTime() >= today), 'the demo gives the supervisor tasks not yet due').to.equal(true);
+    const taskBlock = block(html, 'team-tasks');
+    expect(taskBlock).to.include(`Team tasks <span class="start-tally">· ${shown.length}</span>`);
+    expect(taskBlock).to.include('overdue or due in the next').and.include('Task assigned to you');
+    expect(reminderOf(html)!.due).to.be.at.least(shown.length);
     expect(caseNumbers(block(html, 'team-activity')).length).to.be.greaterThan(0);
   });
 
   it('shows a user with two roles the blocks of each, each within that role’s scope', async () => {
     const html = await page('both');
-    expect(blocksOn(html)).to.deep.equal(['my-cases', 'my-tasks', 'my-activity', 'team-cases', 'team-tasks', 'team-activity', 'unassigned', 'awaiting-decision']);
+    expectBlocks(html, ['caseworker', 'supervisor'], ['my-tasks', 'my-cases', 'my-activity', 'team-tasks', 'team-cases', 'unassigned', 'awaiting-decision', 'team-activity']);
     const own = await numberOf(bothCase);
     const other = await numberOf(otherCase);
     expect(caseNumbers(block(html, 'my-cases'))).to.deep.equal([own]);
@@ -221,6 +272,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
   it('shows a manager the caseload counted by status and risk, with no case number or child named', async () => {
     const html = await page('manager');
     expect(blocksOn(html)).to.deep.equal(['caseload']);
+    expect(reminderOf(html), 'no reminder of case work').to.equal(undefined);
     expect(caseNumbers(html)).to.deep.equal([]);
     expect(html).to.not.match(/href="\/cases\/[0-9a-f]{24}/);
     const sample = (await CaseModel.findOne({ organisationId: org }).lean())!;
@@ -241,6 +293,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
   it('tells a partner that nothing has been referred to their organisation yet, and shows no case', async () => {
     const html = await page('partner');
     expect(blocksOn(html)).to.deep.equal(['referrals']);
+    expect(reminderOf(html), 'no reminder of case work').to.equal(undefined);
     expect(block(html, 'referrals')).to.include('Nothing has been referred to your organisation yet.');
     expect(caseNumbers(html)).to.deep.equal([]);
     expect(html).to.not.match(/href="\/cases/);
@@ -249,6 +302,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
   it('gives an admin their sections, with their organisation’s accounts counted, and no case', async () => {
     const html = await page('admin');
     expect(blocksOn(html)).to.deep.equal(['administration']);
+    expect(reminderOf(html), 'no reminder of case work').to.equal(undefined);
     const admin = block(html, 'administration');
     for (const href of ['/admin/users', '/admin/users/new', '/admin/organisations']) expect(admin).to.include(`href="${href}"`);
     const active = await UserModel.countDocuments({ organisationId: org, status: 'active' });
@@ -263,6 +317,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
     await agents.get('caseworker')!.get(`/cases/${foreign._id}`).expect(404);
     const html = await page('auditor');
     expect(blocksOn(html)).to.deep.equal(['data-protection']);
+    expect(reminderOf(html), 'no reminder of case work').to.equal(undefined);
     const section = block(html, 'data-protection');
     for (const href of ['/audit', '/audit/report', '/audit?action=access_denied']) expect(section).to.include(`href="${href}"`);
     const denied = await AuditEntryModel.countDocuments(trusted({ organisationId: org, action: 'access_denied', at: { $gte: new Date(now() - 7 * 86_400_000) } }));
@@ -281,7 +336,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
       await setLocale(PSEUDO);
       const cases = await CaseModel.find({ organisationId: org }).lean();
       const users = await UserModel.find({ organisationId: org }).select({ name: 1 }).lean();
-      const known = [...cases.map((c) => c.caseNumber), ...cases.map((c) => displayName(identityOf(c))), ...users.map((u) => u.name), 'Follow-up home visit (demo)', 'Team A', 'Team B'].filter(Boolean).sort((a, b) => b.length - a.length);
+      const known = [...cases.map((c) => c.caseNumber), ...cases.map((c) => displayName(identityOf(c))), ...users.map((u) => u.name), 'Follow-up home visit (demo)', ...DEMO_TASK_TITLES, 'Team A', 'Team B'].filter(Boolean).sort((a, b) => b.length - a.length);
       const seen = new Set<string>();
       for (const user of everyone()) {
         const res = await (await signIn(pseudoApp, user)).get('/');
@@ -291,7 +346,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
         const left = untranslated(res.text, known).map((t) => t.replace(/[A-Z][a-z]{2} \d{1,2}, \d{4}/g, ''));
         expect(left.filter((t) => /\p{L}/u.test(t)), user.email).to.deep.equal([]);
       }
-      expect([...seen].sort(), 'every block was rendered').to.deep.equal([...BLOCK_IDS].sort());
+      expect([...seen], 'every block was rendered').to.include.members(BLOCK_IDS);
     });
 
     it('renders in all 12 languages with no translation key showing', async function () {
