@@ -12,6 +12,7 @@ import { isRole } from '../domain/permissions.js';
 import { verifyAuditChain } from '../services/audit/audit.js';
 import { rotateKeys } from '../services/key-rotation.js';
 import { reindexSearch } from '../services/cases/search-reindex.js';
+import { adoptFamilyRatings } from '../services/care/assessment-adopt.js';
 import { rebuildFacts } from '../services/facts/rebuild.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { seedDemoCases } from '../services/demo/cases.js';
@@ -146,6 +147,22 @@ const COMMANDS: Record<string, Command> = {
       if (started) bar.stop();
       if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
       say(`${report.rewritten} cases' facts rewritten, ${report.unchanged} already up to date, ${report.removed} of deleted cases removed.`);
+    },
+  },
+  'assessments:adopt-family': {
+    summary: "turn each case's old family situation rating into a needs assessment of the family domain, then remove it; resumes if stopped",
+    async run() {
+      const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      let started = false;
+      const report = await adoptFamilyRatings((p) => {
+        if (!started) bar.start(Math.max(p.total, p.done), p.done);
+        started = true;
+        bar.setTotal(Math.max(p.total, p.done));
+        bar.update(p.done);
+      });
+      if (started) bar.stop();
+      if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
+      say(`${report.adopted} family ratings became assessments, ${report.cleared} empty ones were removed.`);
     },
   },
   'audit:verify': {

@@ -68,6 +68,10 @@ const caseSchema = new Schema(
     team: { type: String, maxlength: 60 },
     child: { type: childSchema, required: true },
     family: { type: [familyMemberSchema], default: [] },
+    /**
+     * Legacy: the family situation rating cases held before assessments (models/assessment.ts). Nothing
+     * writes it; `assessments:adopt-family` turns it into an assessment and removes it from each case.
+     */
     familyAssessment: {
       rating: { type: String, enum: LOOKUPS.familyAssessment },
       /** The assessment's text and the language it was written in. */

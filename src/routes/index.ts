@@ -8,11 +8,16 @@ import { adminUserRoutes } from './admin/users.js';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
 import { caseAttachmentRoutes } from './cases/attachments.js';
+import { caseClosureRoutes } from './cases/closure.js';
 import { caseEditRoutes } from './cases/edit.js';
 import { caseFamilyRoutes } from './cases/family.js';
 import { caseRoutes } from './cases/index.js';
+import { carePlanRoutes } from './care/plans.js';
+import { reviewRoutes } from './care/reviews.js';
 import { caseNoteRoutes } from './cases/notes.js';
+import { assessmentRoutes } from './care/assessments.js';
 import { homeRoutes } from './home/index.js';
+import { legalRoutes } from './legal/index.js';
 
 export function pageRoutes(options: { limit: RequestHandler }): Router {
   const router = Router();
@@ -28,6 +33,11 @@ export function pageRoutes(options: { limit: RequestHandler }): Router {
   router.use(caseFamilyRoutes);
   router.use(caseNoteRoutes);
   router.use(caseAttachmentRoutes);
+  router.use(carePlanRoutes);
+  router.use(reviewRoutes);
+  router.use(caseClosureRoutes);
+  router.use(assessmentRoutes);
+  router.use(legalRoutes);
   return router;
 }
 

@@ -8,7 +8,14 @@
  */
 import { Types } from 'mongoose';
 import { currentKeyId, decrypt, encrypt, encryptBytes, sealedKeyId } from '../lib/crypto.js';
+import { AssessmentModel } from '../models/assessment.js';
 import { AttachmentModel } from '../models/attachment.js';
+import { CarePlanModel } from '../models/care-plan.js';
+import { ClosureProposalModel } from '../models/closure-proposal.js';
+import { FollowUpModel } from '../models/follow-up.js';
+import { LegalCaseModel } from '../models/legal-case.js';
+import { LegalHearingModel } from '../models/legal-hearing.js';
+import { ReviewModel } from '../models/review.js';
 import { CaseModel } from '../models/case.js';
 import { CaseChangeModel } from '../models/case-change.js';
 import { CaseNoteModel } from '../models/case-note.js';
@@ -26,7 +33,17 @@ const SEALED = [
   ['case_tasks', () => CaseTaskModel.collection],
   ['case_changes', () => CaseChangeModel.collection],
   ['attachments', () => AttachmentModel.collection],
+  ['assessments', () => AssessmentModel.collection],
+  ['care_plans', () => CarePlanModel.collection],
+  ['care_plan_reviews', () => ReviewModel.collection],
+  ['legal_cases', () => LegalCaseModel.collection],
+  ['legal_hearings', () => LegalHearingModel.collection],
+  ['closure_proposals', () => ClosureProposalModel.collection],
+  ['follow_ups', () => FollowUpModel.collection],
 ] as const;
+
+/** The names of the collections keys:rotate visits (a test checks no collection with sealed values is missing). */
+export const SEALED_COLLECTIONS: readonly string[] = SEALED.map(([name]) => name);
 
 /** The driver's collection: these updates carry Haven's own filters only, never user input. */
 type Raw = ReturnType<(typeof SEALED)[number][1]>;

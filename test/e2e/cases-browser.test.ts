@@ -5,7 +5,8 @@ import { CaseModel } from '../../src/models/case.js';
 import { CaseChangeModel } from '../../src/models/case-change.js';
 import { CaseNoteModel } from '../../src/models/case-note.js';
 import { uploadAttachment } from '../../src/services/cases/attachments.js';
-import { addConsent, addFamilyMember, memberOf, saveAssessment, updateFamilyMember, type FamilyMemberInput } from '../../src/services/cases/family.js';
+import { addConsent, addFamilyMember, memberOf, updateFamilyMember, type FamilyMemberInput } from '../../src/services/cases/family.js';
+import { recordAssessment } from '../../src/services/care/assessments.js';
 import { addNote, addTask } from '../../src/services/cases/notes.js';
 import { detailsOf, unseal, type CaseDetails, type LeanCase } from '../../src/services/cases/records.js';
 import { updateCase } from '../../src/services/cases/cases.js';
@@ -257,8 +258,8 @@ describe('in Chromium: case records (issue 4)', function () {
     await addFamilyMember(caller, id, memberFirst);
     const memberId = String((await latest(id)).family[0]!._id);
     await updateFamilyMember(caller, id, memberId, (await latest(id)).__v ?? 0, memberSecond);
-    await saveAssessment(caller, id, { rating: 'not_yet_safe', text: assessmentFirst, language: 'en', version: (await latest(id)).__v ?? 0 });
-    await saveAssessment(caller, id, { rating: 'safe_with_support', text: assessmentSecond, language: 'en', version: (await latest(id)).__v ?? 0 });
+    const firstAssessment = await recordAssessment(caller, id, { type: 'initial_risk', date: '2026-03-05', language: 'en', scores: { family: 2 }, notes: { family: assessmentFirst }, overall: assessmentFirst });
+    const secondAssessment = await recordAssessment(caller, id, { type: 'wellbeing', date: '2026-04-05', language: 'en', scores: { family: 4 }, notes: { family: assessmentSecond }, overall: assessmentSecond });
     await addConsent(caller, id, { purpose: 'services', organisationId: '', givenBy: 'child_assent', date: '2025-09-01', formVersion });
     await addNote(caller, id, { type: 'counselling', date: '2025-09-02', language: 'en', text: noteText });
     await addTask(caller, id, { title: taskTitle, dueDate: '2025-09-03' });
@@ -270,14 +271,15 @@ describe('in Chromium: case records (issue 4)', function () {
       {
         who: 'worker',
         path: `/cases/${id}`,
-        shown: [...Object.values(second), ...memberShown(memberSecond), assessmentSecond, formVersion, noteText, taskTitle, fileName],
+        shown: [...Object.values(second), ...memberShown(memberSecond), formVersion, noteText, taskTitle, fileName],
       },
       { who: 'worker', path: `/cases/${id}/edit`, shown: Object.values(second) },
       { who: 'worker', path: `/cases/${id}/family/${memberId}`, shown: memberShown(memberSecond) },
-      { who: 'worker', path: `/cases/${id}/assessment`, shown: [assessmentSecond] },
+      { who: 'worker', path: `/cases/${id}/assessments/${firstAssessment}`, shown: [assessmentFirst] },
+      { who: 'supervisor', path: `/cases/${id}/assessments/${secondAssessment}`, shown: [assessmentSecond] },
       { who: 'worker', path: '/cases', shown: [second.givenName, second.familyName] },
-      { who: 'supervisor', path: `/cases/${id}/history`, shown: [...Object.values(first), ...memberShown(memberFirst), assessmentFirst] },
-      { who: 'supervisor', path: `/cases/${id}`, shown: [...Object.values(second), ...memberShown(memberSecond), assessmentSecond, formVersion, noteText, taskTitle, fileName] },
+      { who: 'supervisor', path: `/cases/${id}/history`, shown: [...Object.values(first), ...memberShown(memberFirst)] },
+      { who: 'supervisor', path: `/cases/${id}`, shown: [...Object.values(second), ...memberShown(memberSecond), formVersion, noteText, taskTitle, fileName] },
     ];
 
     const browsers = {

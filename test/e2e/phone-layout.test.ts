@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addConsent, addFamilyMember } from '../../src/services/cases/family.js';
 import { addNote, addTask } from '../../src/services/cases/notes.js';
+import { recordAssessment } from '../../src/services/care/assessments.js';
 import { expectClean, pathOf, signInBrowser, type WatchedPage, useBrowser, watchedPage } from '../helpers/browser.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
@@ -75,6 +76,10 @@ describe('in Chromium at 360 px: the case flow on a phone', function () {
     await addConsent(caller, caseId, { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-01-05', formVersion: 'DEMO-CONSENT-FORM-VERSION-2026-LONG' });
     await addNote(caller, caseId, { type: 'home_visit', date: '2026-01-06', language: 'en', text: 'Fictional note with a pasted link https://example.invalid/a/very/long/path/that/never/breaks/by/itself?with=parameters&and=more' });
     await addTask(caller, caseId, { title: 'Fictional task with a longwordthatdoesnotbreakbyitselfanywhereatall', dueDate: '2026-12-01' });
+    // Two assessments, so the case page has its list and a chart of every domain.
+    const scores = { safety: 2, health: 3, mental_health: 2, education: 1, family: 2, livelihood: 1, legal: 3 } as const;
+    await recordAssessment(caller, caseId, { type: 'initial_risk', date: '2026-06-01', language: 'en', scores, notes: { family: 'Fictional note with a longwordthatdoesnotbreakbyitselfanywhereatall' }, overall: '' });
+    await recordAssessment(caller, caseId, { type: 'wellbeing', date: '2026-10-01', language: 'en', scores: { ...scores, safety: 4, education: 3 }, notes: {}, overall: '' });
     // The newest case, the list's first card, as most cases are: a name, a next visit.
     const first = await buildCase(user, { givenName: 'Testmaria', familyName: 'Fictional-Soriano', givenNameLocal: 'ทดสอบ', familyNameLocal: 'สมมติ', nationality: 'TH', languages: ['th'] }, { team: 'north', assignment: { caseworkerIds: [worker.id] } });
     await addTask(caller, first, { title: 'Home visit (fictional)', dueDate: '2026-12-01' });
@@ -109,7 +114,7 @@ describe('in Chromium at 360 px: the case flow on a phone', function () {
       const lineHeight = await number.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
       expect((await number.boundingBox())!.height).to.be.below(lineHeight * 1.5);
 
-      const paths = ['/cases', '/cases?status=open&sort=risk', `/cases/${caseId}`, '/cases/new', `/cases/${caseId}/edit`, `/cases/${caseId}/notes/new`, `/cases/${caseId}/history`, `/cases/${caseId}/family/new`, `/cases/${caseId}/consents/new`];
+      const paths = ['/cases', '/cases?status=open&sort=risk', `/cases/${caseId}`, '/cases/new', `/cases/${caseId}/edit`, `/cases/${caseId}/notes/new`, `/cases/${caseId}/history`, `/cases/${caseId}/family/new`, `/cases/${caseId}/consents/new`, `/cases/${caseId}/assessments/new`, `/cases/${caseId}?open=assessments`];
       const overflowing: Fit[] = [];
       for (const path of paths) {
         const res = await page.goto(`${browser.harness().baseUrl}${path}`);

@@ -153,7 +153,7 @@ describe('forms, confirmations and text input', () => {
     await addTask(caller, id, { title: 'Fictional task', dueDate: today(5) });
     const consentId = String((await CaseModel.findById(id).lean())!.consents[0]!._id);
     const taskId = String((await CaseTaskModel.findOne({}).lean())!._id);
-    const pages = ['/cases/new', `/cases/${id}`, `/cases/${id}/edit`, `/cases/${id}/family/new`, `/cases/${id}/assessment`, `/cases/${id}/consents/new`, `/cases/${id}/notes/new`, `/cases/${id}/consents/${consentId}/withdraw`, `/cases/${id}/tasks/${taskId}/done`];
+    const pages = ['/cases/new', `/cases/${id}`, `/cases/${id}/edit`, `/cases/${id}/family/new`, `/cases/${id}/assessments/new`, `/cases/${id}/consents/new`, `/cases/${id}/notes/new`, `/cases/${id}/consents/${consentId}/withdraw`, `/cases/${id}/tasks/${taskId}/done`];
     let forms = 0;
     for (const p of pages) {
       const res = await agent.get(p);

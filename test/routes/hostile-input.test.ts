@@ -598,7 +598,7 @@ const INTAKE_KEYS = ['date', 'identifiedBy', 'source'];
 const MEMBER_KEYS = ['_id', 'relationship', 'exploitationRole', 'livesWithChild', 'guardian', 'secret'];
 const CONSENT_KEYS = ['_id', 'purpose', 'organisationId', 'givenBy', 'date', 'formVersion', 'recordedBy', 'withdrawnAt', 'withdrawnBy'];
 const NOTE_KEYS = ['_id', 'caseId', 'organisationId', 'type', 'date', 'language', 'secret', 'authorId', 'demo', 'createdAt', 'updatedAt', '__v'];
-const TASK_KEYS = ['_id', 'caseId', 'organisationId', 'secret', 'dueDate', 'createdBy', 'doneAt', 'doneBy', 'demo', 'createdAt', 'updatedAt', '__v'];
+const TASK_KEYS = ['_id', 'caseId', 'organisationId', 'secret', 'dueDate', 'createdBy', 'assigneeId', 'doneAt', 'doneBy', 'demo', 'createdAt', 'updatedAt', '__v'];
 
 const unknownKeys = (doc: unknown, allowed: string[]) => Object.keys((doc ?? {}) as object).filter((k) => !allowed.includes(k));
 

@@ -13,6 +13,7 @@ import { COMMON_NATIONALITIES, SPOKEN_LANGUAGES } from '../../src/domain/lookups
 import { CaseModel } from '../../src/models/case.js';
 import { CaseTaskModel } from '../../src/models/case-task.js';
 import { addConsent, addFamilyMember } from '../../src/services/cases/family.js';
+import { recordAssessment } from '../../src/services/care/assessments.js';
 import { addNote, addTask } from '../../src/services/cases/notes.js';
 import { updateCase } from '../../src/services/cases/cases.js';
 import { testApp } from '../helpers/app.js';
@@ -46,14 +47,20 @@ const PAGES_BY_ROLE: PageCase[] = [
   { role: 'caseworker', path: '/cases/:case/edit' },
   { role: 'caseworker', path: '/cases/:case/family/new' },
   { role: 'caseworker', path: '/cases/:case/family/:member' },
-  { role: 'caseworker', path: '/cases/:case/assessment' },
+  { role: 'caseworker', path: '/cases/:case/assessments/new' },
+  { role: 'caseworker', path: '/cases/:case/assessments/:assessment' },
   { role: 'caseworker', path: '/cases/:case/consents/new' },
   { role: 'caseworker', path: '/cases/:case/notes/new' },
   { role: 'caseworker', path: '/cases/:case/consents/:consent/withdraw' },
   { role: 'caseworker', path: '/cases/:case/tasks/:task/done' },
+  { role: 'caseworker', path: '/cases/:case/tasks/:task/assign' },
+  { role: 'caseworker', path: '/work?kind=tasks' },
+  { role: 'supervisor', path: '/' },
+  { role: 'supervisor', path: '/work?kind=tasks&as=supervisor' },
   { role: 'supervisor', path: '/cases/:case/assign' },
   { role: 'supervisor', path: '/cases/:case/history' },
-  { role: 'supervisor', path: '/cases/:case/status' },
+  { role: 'supervisor', path: '/cases/:case/closure' },
+  { role: 'caseworker', path: '/cases/:case/closure' },
   { role: 'manager', path: '/cases' },
 ];
 
@@ -78,6 +85,7 @@ describe('signed-in pages in every language', () => {
   let memberId: string;
   let consentId: string;
   let taskId: string;
+  let assessmentId: string;
 
   async function setLocale(user: TestUser, locale: string): Promise<void> {
     // Straight to the collection: the pseudo-locale is not one a user can choose.
@@ -85,7 +93,7 @@ describe('signed-in pages in every language', () => {
   }
 
   function pathFor(c: PageCase): string {
-    return c.path.replace(':case', caseId).replace(':member', memberId).replace(':consent', consentId).replace(':task', taskId).replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
+    return c.path.replace(':case', caseId).replace(':member', memberId).replace(':consent', consentId).replace(':task', taskId).replace(':assessment', assessmentId).replace(':colleague', colleague.id).replace(':org', users.get('admin')!.organisationId).replace(':email', encodeURIComponent(users.get(c.role)!.email));
   }
 
   beforeEach(async function () {
@@ -108,6 +116,7 @@ describe('signed-in pages in every language', () => {
     await addTask(caller, caseId, { title: 'Fictional task', dueDate: '2026-12-01' });
     consentId = String((await CaseModel.findById(caseId).lean())!.consents[0]!._id);
     taskId = String((await CaseTaskModel.findOne({}).lean())!._id);
+    assessmentId = await recordAssessment(caller, caseId, { type: 'initial_risk', date: '2026-03-02', language: 'en', scores: { safety: 2, family: 3 }, notes: { family: 'Fictional note' }, overall: 'Fictional note' });
     // An edit, so the history page has earlier values to show.
     const version = (await CaseModel.findById(caseId).lean())!.__v;
     await updateCase(caller, caseId, version, { ...caseDetails({ givenName: 'Testchild', familyName: 'Fictional', school: '' }), riskLevel: 'critical', sex: 'male' });
@@ -124,7 +133,7 @@ describe('signed-in pages in every language', () => {
       const org = /Test Organisation \d+ \(fictional\)/.exec(res.text)?.[0];
       // The language menu's own names first ("Bahasa Indonesia" before "Indonesia").
       // The start page lists the caseworker's cases and tasks too.
-      const caseData = c.path.startsWith('/cases') || c.path === '/' ? [...Object.values(LOCALE_INFO).map((l) => l.autonym), 'Testchild', 'Fictional', 'Testaunt', 'Fictional note', 'Fictional task', 'F1', 'PH-07-072217', ...INTL_NAMES] : [];
+      const caseData = c.path.startsWith('/cases') || c.path.startsWith('/work') || c.path === '/' ? [...Object.values(LOCALE_INFO).map((l) => l.autonym), 'Testchild', 'Fictional', 'Testaunt', 'Fictional note', 'Fictional task', 'F1', 'PH-07-072217', ...INTL_NAMES] : [];
       const known = [...data, ...caseData, ...(org ? [org] : []), 'ZZ-TEST-', 'PH', 'Team A'].sort((a, b) => b.length - a.length);
       // Dates, and times with their offset ("Jan 5, 2026, 10:05 AM GMT+8"), come from Intl in English here.
       const left = untranslated(res.text, known).map((t) => t.replace(/[A-Z][a-z]{2} \d{1,2}, \d{4}(?:, \d{1,2}:\d{2}\s[AP]M GMT(?:[+-]\d{1,2}(?::\d{2})?)?)?/g, '').replace(/[·\s]+$/, ''));
@@ -148,7 +157,7 @@ describe('signed-in pages in every language', () => {
         const res = await agents.get(c.role)!.get(pathFor(c));
         expect(res.status, `${c.path} ${lng}`).to.equal(200);
         expect(res.text, `${c.path} ${lng}`).to.include(`<html lang="${lng}"`);
-        const keys = visibleText(res.text).filter((t) => /\b(common|auth|account|admin|audit|cases|lookups):[a-zA-Z_.]+\b/.test(t));
+        const keys = visibleText(res.text).filter((t) => /\b(common|auth|account|admin|audit|cases|lookups|closure):[a-zA-Z_.]+\b/.test(t));
         expect(keys, `${c.path} ${lng}`).to.deep.equal([]);
       }
     }

@@ -112,7 +112,6 @@ export const registerForm = withDetailRules(
 );
 export const detailsForm = withDetailRules(form({ ...detailFields, version }));
 export const assignForm = form({ caseworkerIds: many(objectId, 10), supervisorId: z.union([objectId, z.literal('')]).optional().default(''), version });
-export const statusForm = form({ reason: z.string().max(40), date, version });
 
 const checkbox = z.literal('on').optional().transform((v) => v === 'on');
 export const familyForm = form({
@@ -130,7 +129,6 @@ export const familyForm = form({
 export const familyEditForm = familyForm.extend({ version });
 
 const language = z.enum(LOCALES);
-export const assessmentForm = form({ rating: code('familyAssessment'), text: optionalFreeText(10_000), language, version });
 export const consentForm = form({
   purpose: code('consentPurpose'),
   organisationId: z.union([objectId, z.literal('')]).optional().default(''),
@@ -139,7 +137,9 @@ export const consentForm = form({
   formVersion: text(40),
 });
 export const noteForm = form({ type: code('noteType'), date, language, text: freeText(20_000) });
-export const taskForm = form({ title: text(300), dueDate: date });
+/** A task; its assignee is one of the case's people (checked by the service), or empty for the case's default. */
+export const taskForm = form({ title: text(300), dueDate: date, assigneeId: z.union([objectId, z.literal('')]).optional().default('') });
+export const taskAssignForm = form({ assigneeId: z.union([objectId, z.literal('')]) });
 export const uploadForm = form({ kind: code('attachmentKind') });
 export const emptyForm = form({});
 /** Recording a consent's withdrawal: the day it was withdrawn, and why (free text, sealed). */
@@ -182,11 +182,11 @@ labelFields('cases/family-form', {
   contact: 'cases:family.contact',
   protectiveFactors: 'cases:family.protectiveFactors',
 });
-labelFields('cases/assessment', { rating: 'cases:assessment.rating', language: 'cases:textLanguage', text: 'cases:assessment.text' });
 labelFields('cases/consent-form', { purpose: 'cases:consent.purpose', organisationId: 'cases:consent.organisation', givenBy: 'cases:consent.givenBy', date: 'cases:consent.date', formVersion: 'cases:consent.formVersion' });
 labelFields('cases/consent-withdraw', { date: 'cases:consentWithdraw.date', reason: 'cases:consentWithdraw.reason' });
 labelFields('cases/note-form', { type: 'cases:notes.type', date: 'cases:notes.date', language: 'cases:textLanguage', text: 'cases:notes.text' });
-labelFields('cases/task-form', { title: 'cases:tasks.title', dueDate: 'cases:tasks.dueDate' });
+labelFields('cases/task-form', { title: 'cases:tasks.title', dueDate: 'cases:tasks.dueDate', assigneeId: 'home:taskAssign.assignee' });
+labelFields('cases/task-assign', { assigneeId: 'home:taskAssign.assignee' });
 labelFields('cases/upload-refused', { kind: 'cases:attachments.kind', file: 'cases:attachments.file' });
 
 /**

@@ -29,8 +29,8 @@ const DONE = ['registered', 'saved', 'assigned', 'family', 'assessment', 'consen
  * The case page's sections that start open: the ones used most, and the one a save just went back to
  * (its confirmation is shown above and its `#section` link lands there).
  */
-const SECTION_OF_DONE: Record<string, string> = { family: 'family', assessment: 'assessment', consent: 'consents', withdrawn: 'consents', note: 'notes', task: 'tasks', taskDone: 'tasks', taskReopened: 'tasks', uploaded: 'attachments', saved: 'child', registered: 'child' };
-const SECTIONS = ['intake', 'child', 'family', 'assessment', 'consents', 'notes', 'tasks', 'attachments', 'timeline'] as const;
+const SECTION_OF_DONE: Record<string, string> = { family: 'family', assessment: 'assessments', consent: 'consents', withdrawn: 'consents', note: 'notes', task: 'tasks', taskDone: 'tasks', taskReopened: 'tasks', uploaded: 'attachments', saved: 'child', registered: 'child' };
+const SECTIONS = ['intake', 'child', 'family', 'assessments', 'consents', 'notes', 'tasks', 'attachments', 'legal', 'timeline'] as const;
 
 /** Also the section a link in the page's contents asked for (`?open=family#family`), since no script opens it. */
 function openedSections(done: string | undefined, asked: unknown): Record<string, boolean> {

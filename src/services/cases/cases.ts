@@ -1,9 +1,10 @@
 /**
  * Registering, reading and editing a case (DOMAIN.md "Case", "Child"; SECURITY.md C2, C5, D1, V3).
  * Every read and change of a case writes an audit entry; history keeps the earlier values sealed.
+ * Closing (with a supervisor's approval) and reopening are in ./closure.ts.
  */
 import { Types } from 'mongoose';
-import { CASE_NUMBER, closureReasonsFrom, formatCaseNumber, isIsoDate, mayMove, reopenedStatus, type CaseStatus } from '../../domain/cases.js';
+import { CASE_NUMBER, formatCaseNumber } from '../../domain/cases.js';
 import { Invalid } from '../../domain/errors.js';
 import { LOOKUPS } from '../../domain/lookups.js';
 import { detailProblems } from '../../domain/cases.js';
@@ -16,7 +17,6 @@ import { OrganisationModel } from '../../models/organisation.js';
 import { UserModel } from '../../models/user.js';
 import { requireAction } from '../access.js';
 import { audit } from '../audit/audit.js';
-import { assessmentOf } from './family.js';
 import {
   DETAIL_FIELDS,
   StaleVersion,
@@ -32,6 +32,7 @@ import {
 import { changeOrCreate } from '../create-if-missing.js';
 import { trusted } from '../auth/trusted.js';
 import { refreshCaseFacts } from '../facts/facts.js';
+import { releaseTasksOfRemoved } from './notes.js';
 
 /** The rules across fields that a form schema cannot say (domain/cases.ts `detailProblems`). */
 export function checkDetails(d: CaseDetails): void {
@@ -139,7 +140,6 @@ export async function caseForEdit(caller: Caller, id: string) {
     caseNumber: c.caseNumber,
     version: versionOf(c),
     details: detailsOf(c),
-    assessment: assessmentOf(c),
     assignment: { caseworkerIds: c.caseworkerIds.map(String), supervisorId: c.supervisorId ? String(c.supervisorId) : '' },
   };
 }
@@ -198,80 +198,13 @@ export async function assignCase(caller: Caller, id: string, version: number, as
     );
     if (res.modifiedCount !== 1) return false;
     await recordChange(caller, c, version + 1, 'assign', ['assignment'], previous);
+    // Tasks of someone taken off the case fall to its first caseworker (services/cases/notes.ts).
+    await releaseTasksOfRemoved(c._id, { caseworkerIds: assigned.caseworkerIds, supervisorId: assigned.supervisorId ?? c.supervisorId });
     await refreshCaseFacts(c._id);
     return true;
   });
   if (!written) throw new StaleVersion(await changesSince(c._id, version));
   await audit(caller, { action: 'case_assign', outcome: 'success', recordType: 'case', recordId: id });
-}
-
-export interface StatusChange {
-  move: 'close' | 'reopen';
-  reason: string;
-  date: string;
-  version: number;
-}
-
-/**
- * What the status form offers for a case: closing, with the reasons that apply in its state, or
- * reopening, to the state it was closed from. The page shows the case number only.
- */
-export async function statusFormFor(caller: Caller, id: string) {
-  const c = await caseInScope(caller, id, 'case.close');
-  const status = c.status as CaseStatus;
-  const closing = status !== 'closed';
-  return {
-    id,
-    caseNumber: c.caseNumber,
-    status,
-    version: versionOf(c),
-    move: closing ? ('close' as const) : ('reopen' as const),
-    reasons: closing ? closureReasonsFrom(status) : LOOKUPS.reopenReason,
-    reopensTo: reopenedStatus(c.closure?.from ?? undefined),
-  };
-}
-
-/**
- * Closing (with a reason) and reopening, by a supervisor (DOMAIN.md "States"). A case closes from
- * `open` only with a reason that applies at intake; a reopened case returns to the state it was
- * closed from, which the closure keeps. Moving a case from `open` to `active` needs an approved care
- * plan, which the care-plan feature does; every move outside DOMAIN.md is refused and changes nothing.
- */
-export async function changeStatus(caller: Caller, id: string, change: StatusChange): Promise<void> {
-  const c = await caseInScope(caller, id, 'case.close');
-  const from = c.status as CaseStatus;
-  const closedFrom = (c.closure?.from ?? undefined) as CaseStatus | undefined;
-  const closing = change.move === 'close';
-  const to: CaseStatus = closing ? 'closed' : reopenedStatus(closedFrom);
-  const allowed = closing ? mayMove(from, 'closed') : from === 'closed' && mayMove(from, to, closedFrom);
-  if (!allowed) {
-    await audit(caller, { action: 'case_status', outcome: 'denied', reason: 'transition_refused', recordType: 'case', recordId: id });
-    throw new Invalid({ status: 'cases:errors.transition' });
-  }
-  const fields: Record<string, string> = {};
-  const reasons: readonly string[] = closing ? LOOKUPS.closureReason : LOOKUPS.reopenReason;
-  if (!reasons.includes(change.reason)) fields.reason = 'common:form.required';
-  else if (closing && !closureReasonsFrom(from).includes(change.reason)) fields.reason = from === 'open' ? 'cases:errors.reasonNotAtIntake' : 'cases:errors.reasonNotNow';
-  if (!isIsoDate(change.date) || change.date > clock.now().toISOString().slice(0, 10)) fields.date = 'cases:errors.date';
-  if (Object.keys(fields).length > 0) {
-    if (fields.reason && fields.reason !== 'common:form.required') {
-      await audit(caller, { action: 'case_status', outcome: 'denied', reason: 'transition_refused', recordType: 'case', recordId: id });
-    }
-    throw new Invalid(fields);
-  }
-  const closure = closing ? { reason: change.reason, date: new Date(`${change.date}T00:00:00Z`), by: new Types.ObjectId(caller.userId), from } : undefined;
-  const written = await inTransaction(async () => {
-    const res = await CaseModel.updateOne(
-      { _id: c._id, __v: change.version, status: from },
-      closing ? { $set: { status: to, closure }, $inc: { __v: 1 } } : { $set: { status: to }, $unset: { closure: 1 }, $inc: { __v: 1 } },
-    );
-    if (res.modifiedCount !== 1) return false;
-    await recordChange(caller, c, change.version + 1, closing ? 'close' : 'reopen', ['status'], { status: from, reason: change.reason });
-    await refreshCaseFacts(c._id);
-    return true;
-  });
-  if (!written) throw new StaleVersion(await changesSince(c._id, change.version));
-  await audit(caller, { action: 'case_status', outcome: 'success', recordType: 'case', recordId: id });
 }
 
 /** Exact case-number search: the shape is checked so a typed name is never sent as a number. */

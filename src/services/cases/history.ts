@@ -16,7 +16,7 @@ import { CaseChangeModel } from '../../models/case-change.js';
 import { CaseNoteModel } from '../../models/case-note.js';
 import { CaseTaskModel } from '../../models/case-task.js';
 import { audit } from '../audit/audit.js';
-import { assessmentOf } from './family.js';
+import { legacyFamilyAssessment } from '../care/assessment-adopt.js';
 import { caseInScope, detailsOf, unseal, userNames, type LeanCase } from './records.js';
 import { organisationTimeZone } from '../admin/organisations.js';
 import { trusted } from '../auth/trusted.js';
@@ -172,7 +172,8 @@ export async function caseActivity(caseId: Types.ObjectId, limit = 100): Promise
 
 /** The values of the case now, from which each change's new values are worked out. */
 function currentState(c: LeanCase): Record<string, unknown> {
-  const a = assessmentOf(c);
+  // Cases not yet through `assessments:adopt-family` still hold their old family rating.
+  const a = legacyFamilyAssessment(c);
   return {
     ...detailsOf(c),
     caseworkerIds: c.caseworkerIds.map(String),

@@ -12,10 +12,15 @@ import { teamsOf } from '../admin/teams.js';
 import { trusted } from '../auth/trusted.js';
 import { attachmentsOf } from './attachments.js';
 import { audit } from '../audit/audit.js';
-import { assessmentOf, memberOf } from './family.js';
+import { memberOf } from './family.js';
+import { caseAssessments } from '../care/assessments.js';
 import { caseActivity } from './history.js';
 import { organisationTimeZone } from '../admin/organisations.js';
-import { notesOf, tasksOf } from './notes.js';
+import { assigneeOptions, notesOf, peopleOf, tasksOf } from './notes.js';
+import { defaultAssignee } from '../../domain/tasks.js';
+import { closureOfCase } from './closure.js';
+import { legalCasesOf } from '../legal/view.js';
+import { carePlanSection } from '../care/plans.js';
 import { caseInScope, detailsOf, userNames, versionOf, type CaseDetails } from './records.js';
 
 /** Whole years from a date of birth (`YYYY-MM-DD`) to today (UTC), or undefined for none. */
@@ -53,21 +58,27 @@ export function childHeader(d: CaseDetails, today: Date) {
 
 export async function getCase(caller: Caller, id: string, locale: string) {
   const c = await caseInScope(caller, id, 'case.read');
-  const [notes, tasks, attachments, timeline, timeZone] = await Promise.all([
+  const [notes, tasks, attachments, timeline, timeZone, assessments] = await Promise.all([
     notesOf(c._id),
-    tasksOf(c._id),
+    tasksOf(c._id, peopleOf(c)),
     attachmentsOf(c._id),
     caseActivity(c._id, 100),
     organisationTimeZone(c.organisationId),
+    caseAssessments(c._id),
   ]);
   const consentOrgIds = c.consents.map((x) => x.organisationId).filter(Boolean);
   const [names, orgs, teams] = await Promise.all([
-    userNames([...c.caseworkerIds, c.supervisorId, c.familyAssessment?.by, c.closure?.by]),
+    userNames([...c.caseworkerIds, c.supervisorId, c.closure?.by]),
     consentOrgIds.length ? OrganisationModel.find(trusted({ _id: { $in: consentOrgIds } })).select({ name: 1 }).lean() : Promise.resolve([]),
     c.team ? teamsOf(c.organisationId) : Promise.resolve([]),
   ]);
   const orgName = new Map(orgs.map((o) => [String(o._id), (o.name as Record<string, string | undefined>)[locale] || o.name?.en || '']));
-  const assessment = assessmentOf(c);
+  // The legal cases of the case, with the next hearing of each (services/legal).
+  const legalCases = await legalCasesOf(c._id);
+  // Where the case stands on closure: a waiting or returned proposal, follow-up visits (services/cases/closure.ts).
+  const closing = await closureOfCase(caller, c);
+  // The care plan in force, the version being worked on, and reviews (services/care/plans.ts).
+  const carePlan = await carePlanSection(caller, c, locale);
   const details = detailsOf(c);
   const status = c.status as CaseStatus;
   await audit(caller, { action: 'case_view', outcome: 'success', recordType: 'case', recordId: id });
@@ -82,7 +93,8 @@ export async function getCase(caller: Caller, id: string, locale: string) {
     caseworkers: c.caseworkerIds.map((w) => names.get(String(w)) ?? '').filter(Boolean),
     supervisor: c.supervisorId ? (names.get(String(c.supervisorId)) ?? '') : '',
     family: c.family.map(memberOf),
-    assessment: { ...assessment, by: names.get(assessment.by) ?? '' },
+    /** Assessments newest first, the scores over time, and the latest family-domain score. */
+    assessments,
     consents: c.consents.map((x) => ({
       id: String(x._id),
       purpose: x.purpose,
@@ -97,10 +109,15 @@ export async function getCase(caller: Caller, id: string, locale: string) {
       : undefined,
     notes,
     tasks,
+    /** Whom a new task may go to, the case's default chosen (domain/tasks.ts). */
+    taskAssignees: assigneeOptions(peopleOf(c), names, defaultAssignee(peopleOf(c))),
     attachments,
+    legalCases,
+    carePlan,
     timeline,
     /** The organisation's time zone, for the times of the timeline (UTC where it has none). */
     timeZone,
+    closing,
     may: {
       update: can(caller.roles, 'case.update'),
       assign: can(caller.roles, 'case.assign'),

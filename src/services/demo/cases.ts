@@ -13,8 +13,13 @@ import { OrganisationModel } from '../../models/organisation.js';
 import { SystemStateModel } from '../../models/system-state.js';
 import { UserModel } from '../../models/user.js';
 import { uploadAttachment } from '../cases/attachments.js';
-import { addConsent, addFamilyMember, saveAssessment } from '../cases/family.js';
+import { addConsent, addFamilyMember } from '../cases/family.js';
+import { seedDemoAssessments } from './assessments.js';
 import { addNote, addTask } from '../cases/notes.js';
+import { seedDemoTasks } from './tasks.js';
+import { seedDemoClosures } from './closures.js';
+import { seedDemoLegal } from './legal.js';
+import { seedDemoCarePlansForAll } from './care-plans.js';
 import type { CaseDetails } from '../cases/records.js';
 import { registerCase } from '../cases/cases.js';
 import { NAME_POOLS, type NamePart, type NamePool } from './names.js';
@@ -167,7 +172,8 @@ export async function seedDemoCases(onCase: (done: number, total: number) => voi
     if (!worker) continue;
     for (let i = 0; i < plan.cases; i++) {
       const country = weighted(rnd, plan.origins);
-      const id = await registerCase(worker, childDetails(rnd, country, plan));
+      const details = childDetails(rnd, country, plan);
+      const id = await registerCase(worker, details);
       const pool = NAME_POOLS[country];
       const relatives = 1 + Math.floor(rnd() * 3);
       for (let r = 0; r < relatives; r++) {
@@ -187,7 +193,7 @@ export async function seedDemoCases(onCase: (done: number, total: number) => voi
           protectiveFactors: rnd() < 0.5 ? 'Attends every family session; keeps the child in school.' : '',
         });
       }
-      if (rnd() < 0.6) await saveAssessment(worker, id, { rating: pick(rnd, LOOKUPS.familyAssessment), text: pick(rnd, NOTES[plan.noteLanguage]), language: plan.noteLanguage, version: relatives });
+      if (rnd() < 0.8) await seedDemoAssessments(worker, id, details.intakeDate, rnd, plan.noteLanguage);
       await addConsent(worker, id, { purpose: 'services', organisationId: '', givenBy: rnd() < 0.5 ? 'guardian' : 'child_assent', date: isoDaysAgo(5), formVersion: '2026-01' });
       if (partners.length && rnd() < 0.4) {
         await addConsent(worker, id, { purpose: 'referral', organisationId: String(pick(rnd, partners)._id), givenBy: 'guardian', date: isoDaysAgo(3), formVersion: '2026-01' });
@@ -203,5 +209,14 @@ export async function seedDemoCases(onCase: (done: number, total: number) => voi
       onCase(made, total);
     }
   }
+  // Tasks with assignees for "My work", on the cases just made (services/demo/tasks.ts).
+  if (made > 0) await seedDemoTasks();
+  // Legal cases at every stage, with hearings and witness support (services/demo/legal.ts).
+  if (made > 0) await seedDemoLegal();
+  // Care plans in every state, reviews overdue, due and signed off (services/demo/care-plans.ts); some cases become active.
+  if (made > 0) await seedDemoCarePlansForAll();
+  // Closures approved, waiting and returned, and follow-up visits after reintegrations (services/demo/closures.ts).
+  // Keep it after any demo that makes cases active (care plans): it makes open ones active where too few are.
+  if (made > 0) await seedDemoClosures();
   return made;
 }

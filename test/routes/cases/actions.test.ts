@@ -10,6 +10,7 @@ import { CaseModel } from '../../../src/models/case.js';
 import { CaseChangeModel } from '../../../src/models/case-change.js';
 import { CaseNoteModel } from '../../../src/models/case-note.js';
 import { CaseTaskModel } from '../../../src/models/case-task.js';
+import { ClosureProposalModel } from '../../../src/models/closure-proposal.js';
 import { identityOf, unseal, type CaseDetails } from '../../../src/services/cases/records.js';
 import { testApp } from '../../helpers/app.js';
 import { buildCase, caseDetails, detailsBody } from '../../helpers/cases.js';
@@ -372,7 +373,7 @@ describe('case actions of issue 4', () => {
     });
   });
 
-  describe('POST /cases/:id/close and /cases/:id/reopen', () => {
+  describe('POST /cases/:id/closure, /closure/approve and /closure/reopen', () => {
     async function activeCase(s: Staff): Promise<string> {
       const id = await buildCase(s.worker, {}, { team: 'north' });
       // The care-plan feature moves a case to active; here the driver does.
@@ -380,31 +381,35 @@ describe('case actions of issue 4', () => {
       return id;
     }
 
-    it('answers 422 to closing an open case with a reason that does not apply at intake, changes nothing and audits the refusal', async () => {
+    const proposal = (reason: string) => ({ reason, date: '2026-06-01', note: 'Fictional note.', language: 'en' });
+
+    it('answers 422 to proposing an open case with a reason that does not apply at intake, changes nothing and audits the refusal', async () => {
       const s = await staff();
       const id = await buildCase(s.worker, {}, { team: 'north' });
-      const res = await post(await signIn(app, s.supervisor), `/cases/${id}/close`, { reason: 'reintegrated_family', date: '2026-06-01', version: '0' });
+      const res = await post(await signIn(app, s.worker), `/cases/${id}/closure`, proposal('reintegrated_family'));
       expect(res.status).to.equal(422);
       expect(res.text).to.include('This reason does not apply to a case still at intake.');
       const c = await stored(id);
       expect(c).to.include({ status: 'open', __v: 0 });
       expect(c.closure?.reason).to.equal(undefined);
-      expect(await auditCount({ action: 'case_status', outcome: 'denied', reason: 'transition_refused', recordId: id, userId: s.supervisor.id })).to.equal(1);
+      expect(await auditCount({ action: 'closure_propose', outcome: 'denied', reason: 'transition_refused', recordId: id, userId: s.worker.id })).to.equal(1);
     });
 
     it('answers 422 to reopening an open case (open becomes active only by an approved care plan)', async () => {
       const s = await staff();
       const id = await buildCase(s.worker, {}, { team: 'north' });
-      const res = await post(await signIn(app, s.supervisor), `/cases/${id}/reopen`, { reason: 'new_risk', date: '2026-06-01', version: '0' });
+      const res = await post(await signIn(app, s.supervisor), `/cases/${id}/closure/reopen`, { reopenReason: 'new_risk', reopenDate: '2026-06-01', version: '0' });
       expect(res.status).to.equal(422);
       expect(await stored(id)).to.include({ status: 'open' });
     });
 
-    it('closes an active case with a reason, reopens it to active, and refuses to close a closed case', async () => {
+    it('closes an active case by a proposal and its approval, reopens it to active, and refuses to approve it twice', async () => {
       const s = await staff();
       const id = await activeCase(s);
+      expect((await post(await signIn(app, s.worker), `/cases/${id}/closure`, proposal('reintegrated_family'))).status).to.equal(303);
+      const waiting = String((await ClosureProposalModel.findOne({ caseId: id }).lean())!._id);
       const agent = await signIn(app, s.supervisor);
-      const closed = await post(agent, `/cases/${id}/close`, { reason: 'reintegrated_family', date: '2026-06-01', version: '0' });
+      const closed = await post(agent, `/cases/${id}/closure/approve`, { proposal: waiting });
       expect(closed.status, closed.text.slice(0, 2000)).to.equal(303);
       expect(closed.headers.location).to.equal(`/cases/${id}?done=close`);
       let c = await stored(id);
@@ -412,39 +417,42 @@ describe('case actions of issue 4', () => {
       expect(c.closure?.reason).to.equal('reintegrated_family');
       expect(c.closure?.date?.toISOString()).to.equal('2026-06-01T00:00:00.000Z');
       expect(String(c.closure?.by)).to.equal(s.supervisor.id);
-      expect(await auditCount({ action: 'case_status', outcome: 'success', recordId: id })).to.equal(1);
+      expect(await auditCount({ action: 'closure_approve', outcome: 'success', recordId: id })).to.equal(1);
 
-      const again = await post(agent, `/cases/${id}/close`, { reason: 'other', date: '2026-06-02', version: '1' });
+      const again = await post(agent, `/cases/${id}/closure/approve`, { proposal: waiting });
       expect(again.status).to.equal(422);
       c = await stored(id);
       expect(c).to.include({ status: 'closed', __v: 1 });
-      expect(c.closure?.reason).to.equal('reintegrated_family');
-      expect(await auditCount({ action: 'case_status', outcome: 'denied', reason: 'transition_refused', recordId: id })).to.equal(1);
+      expect(await auditCount({ action: 'closure_approve', outcome: 'denied', reason: 'transition_refused', recordId: id })).to.equal(1);
 
-      const reopened = await post(agent, `/cases/${id}/reopen`, { reason: 'placement_breakdown', date: '2026-06-03', version: '1' });
+      const reopened = await post(agent, `/cases/${id}/closure/reopen`, { reopenReason: 'placement_breakdown', reopenDate: '2026-06-03', version: '1' });
       expect(reopened.status, reopened.text.slice(0, 2000)).to.equal(303);
       c = await stored(id);
       expect(c).to.include({ status: 'active', __v: 2 });
       expect(c.closure?.reason).to.equal(undefined);
       expect(await CaseChangeModel.find({ caseId: c._id }).sort({ version: 1 }).distinct('kind')).to.have.members(['create', 'close', 'reopen']);
-      expect(await auditCount({ action: 'case_status', outcome: 'success', recordId: id })).to.equal(2);
+      expect(await auditCount({ action: 'case_status', outcome: 'success', recordId: id })).to.equal(1);
     });
 
-    it('answers 422 to closing with a reason that is not a closure reason, and changes nothing', async () => {
+    it('answers 422 to proposing with a reason that is not a closure reason, and changes nothing', async () => {
       const s = await staff();
       const id = await activeCase(s);
-      const agent = await signIn(app, s.supervisor);
+      const agent = await signIn(app, s.worker);
       for (const reason of ['not_a_reason', 'new_risk', '']) {
-        const res = await post(agent, `/cases/${id}/close`, { reason, date: '2026-06-01', version: '0' });
+        const res = await post(agent, `/cases/${id}/closure`, proposal(reason));
         expect(res.status, reason).to.equal(422);
       }
       expect(await stored(id)).to.include({ status: 'active', __v: 0 });
+      expect(await ClosureProposalModel.countDocuments({ caseId: id })).to.equal(0);
     });
 
-    it('answers 403 to a caseworker closing a case', async () => {
+    it('answers 403 to a caseworker approving a closure', async () => {
       const s = await staff();
       const id = await activeCase(s);
-      const res = await post(await signIn(app, s.worker), `/cases/${id}/close`, { reason: 'reintegrated_family', date: '2026-06-01', version: '0' });
+      const agent = await signIn(app, s.worker);
+      expect((await post(agent, `/cases/${id}/closure`, proposal('reintegrated_family'))).status).to.equal(303);
+      const waiting = String((await ClosureProposalModel.findOne({ caseId: id }).lean())!._id);
+      const res = await post(agent, `/cases/${id}/closure/approve`, { proposal: waiting });
       expect(res.status).to.equal(403);
       expect(await stored(id)).to.include({ status: 'active' });
     });
@@ -520,36 +528,6 @@ describe('case actions of issue 4', () => {
       expect(res.status).to.equal(404);
       expect((await stored(mine)).family).to.have.length(0);
       expect(unseal<Record<string, string>>((await stored(other)).family[0]!.secret, {}).givenName).to.equal('Demoothercase');
-    });
-  });
-
-  describe('POST /cases/:id/assessment', () => {
-    it('saves the family situation assessment, sealed', async () => {
-      const { worker } = await staff();
-      const id = await buildCase(worker, {}, { team: 'north' });
-      const text = plant('Demo assessment text, fictional household');
-      const res = await post(await signIn(app, worker), `/cases/${id}/assessment`, { rating: 'safe_with_support', text, language: 'en', version: '0' });
-      expect(res.status, res.text.slice(0, 2000)).to.equal(303);
-      const c = await stored(id);
-      expect(c.familyAssessment?.rating).to.equal('safe_with_support');
-      expect(String(c.familyAssessment?.by)).to.equal(worker.id);
-      expect(unseal<{ text: string; language: string }>(c.familyAssessment?.secret, { text: '', language: '' })).to.deep.equal({ text, language: 'en' });
-      expect(await rawCase(id)).to.not.include(text);
-      expect(await CaseChangeModel.countDocuments({ caseId: c._id, kind: 'assessment' })).to.equal(1);
-      expect(await auditCount({ action: 'case_update', outcome: 'success', recordId: id })).to.equal(1);
-    });
-
-    it('answers 409 to a save from an older version, and changes nothing', async () => {
-      const { worker } = await staff();
-      const id = await buildCase(worker, {}, { team: 'north' });
-      const agent = await signIn(app, worker);
-      expect((await post(agent, `/cases/${id}/assessment`, { rating: 'unsafe', text: 'Demo first', language: 'en', version: '0' })).status).to.equal(303);
-      const res = await post(agent, `/cases/${id}/assessment`, { rating: 'safe', text: 'Demo second', language: 'en', version: '0' });
-      expect(res.status).to.equal(409);
-      const c = await stored(id);
-      expect(c.familyAssessment?.rating).to.equal('unsafe');
-      expect(c.__v).to.equal(1);
-      expect(await CaseChangeModel.countDocuments({ caseId: c._id, kind: 'assessment' })).to.equal(1);
     });
   });
 

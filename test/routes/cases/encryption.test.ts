@@ -77,6 +77,9 @@ interface Populated {
   current: string[];
   /** Earlier values, kept only in the change history. */
   earlier: string[];
+  /** The assessment's page, and the notes it shows. */
+  assessmentPath: string;
+  assessed: string[];
   /** The child's given and family names and the family member's contact, as stored now. */
   givenName: string;
   familyName: string;
@@ -85,7 +88,7 @@ interface Populated {
 
 /**
  * A caseworker registers a case through the pages with a marker in every identifying field, edits it
- * (so the history holds earlier values), adds a family member and edits them, the family assessment,
+ * (so the history holds earlier values), adds a family member and edits them, an assessment,
  * a note, a task and a PDF whose name and content hold markers. A supervisor of the same team can
  * read the history.
  */
@@ -142,7 +145,9 @@ async function populate(): Promise<Populated> {
   await post(agent, `/cases/${caseId}/family/${memberId}`, { _csrf, ...changedMember, version: String(await versionOf(caseId)) });
 
   const assessment = marker('assessment');
-  await post(agent, `/cases/${caseId}/assessment`, { _csrf, rating: 'not_yet_safe', text: assessment, language: 'en', version: String(await versionOf(caseId)) });
+  const assessmentOverall = marker('assessmentoverall');
+  await post(agent, `/cases/${caseId}/assessments`, { _csrf, type: 'needs', date: '2025-06-10', language: 'en', score_family: '2', note_family: assessment, overall: assessmentOverall });
+  const assessmentPath = /href="(\/cases\/[0-9a-f]{24}\/assessments\/[0-9a-f]{24})"/.exec((await agent.get(`/cases/${caseId}`)).text)![1]!;
   const note = marker('note');
   await post(agent, `/cases/${caseId}/notes`, { _csrf, type: 'home_visit', date: '2025-06-10', language: 'en', text: note });
   const task = marker('task');
@@ -183,12 +188,13 @@ async function populate(): Promise<Populated> {
       changedMember.localName,
       changedMember.contact,
       changedMember.protectiveFactors,
-      assessment,
       note,
       task,
       fileName,
     ],
     earlier: [first.givenName, first.nickname, first.dateOfBirth, first.location, first.school, member.contact],
+    assessmentPath,
+    assessed: [assessment, assessmentOverall],
     givenName: second.givenName,
     familyName: second.familyName,
     memberContact: changedMember.contact,
@@ -197,7 +203,7 @@ async function populate(): Promise<Populated> {
 
 /** Every marker made, including the PDF's content, which no page shows. */
 function allMarkers(p: Populated): string[] {
-  return [...p.current, ...p.earlier, p.pdf.toString('latin1').split('\n')[1]!.slice(2)];
+  return [...p.current, ...p.earlier, ...p.assessed, p.pdf.toString('latin1').split('\n')[1]!.slice(2)];
 }
 
 interface RawCollection {
@@ -306,12 +312,14 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       this.timeout(60_000);
       const p = await populate();
       const markers = allMarkers(p);
-      expect(markers).to.have.lengthOf(24);
+      expect(markers).to.have.lengthOf(25);
 
       // The app itself shows them to the assigned caseworker, so the values really were stored.
       const page = await p.agent.get(`/cases/${p.caseId}`);
       expect(page.status).to.equal(200);
       for (const m of p.current) expect(page.text, m).to.include(m);
+      const assessment = (await p.agent.get(p.assessmentPath)).text;
+      for (const m of p.assessed) expect(assessment, m).to.include(m);
 
       const collections = await rawCollections();
       const names = collections.map((c) => c.name);
@@ -446,6 +454,7 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       const p = await populate();
       const before = await sealedValues();
       expect(before.map((s) => `${s.collection} ${s.path}`).sort()).to.deep.equal([
+        'assessments secret',
         'attachments header',
         'attachments secretName',
         // The family member's new values, kept for the history (added, then edited).
@@ -457,7 +466,6 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
         'case_tasks secret',
         'cases child.secret',
         'cases family.0.secret',
-        'cases familyAssessment.secret',
         'users mfa.secret',
         'users mfa.secret',
       ]);
@@ -485,6 +493,9 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       const page = await p.agent.get(`/cases/${p.caseId}`);
       expect(page.status).to.equal(200);
       for (const m of p.current) expect(page.text, m).to.include(m);
+      // The assessment's notes too, now that only the new key is left.
+      const assessment = (await p.agent.get(p.assessmentPath)).text;
+      for (const m of p.assessed) expect(assessment, m).to.include(m);
       const file = await download(p.agent, p);
       expect(file.status).to.equal(200);
       expect((file.body as Buffer).equals(p.pdf), 'the same bytes').to.equal(true);
@@ -570,6 +581,8 @@ describe('encryption of case records at rest (SECURITY.md D1-D4)', () => {
       const after = await p.agent.get(`/cases/${p.caseId}`);
       expect(after.status).to.equal(200);
       for (const m of p.current) expect(after.text, m).to.include(m);
+      const assessment = (await p.agent.get(p.assessmentPath)).text;
+      for (const m of p.assessed) expect(assessment, m).to.include(m);
       expect(((await download(p.agent, p)).body as Buffer).equals(p.pdf)).to.equal(true);
     });
 

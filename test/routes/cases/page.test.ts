@@ -12,13 +12,15 @@ import { CaseChangeModel } from '../../../src/models/case-change.js';
 import { CaseTaskModel } from '../../../src/models/case-task.js';
 import { formatDate, formatDateTime } from '../../../src/lib/i18n/format.js';
 import { scriptLanguage } from '../../../src/lib/i18n/script.js';
-import { addConsent, addFamilyMember, saveAssessment, updateFamilyMember } from '../../../src/services/cases/family.js';
+import { addConsent, addFamilyMember, updateFamilyMember } from '../../../src/services/cases/family.js';
+import { recordAssessment } from '../../../src/services/care/assessments.js';
 import { addNote, addTask, completeTask } from '../../../src/services/cases/notes.js';
 import { type CaseDetails } from '../../../src/services/cases/records.js';
 import { ageFrom } from '../../../src/services/cases/view.js';
-import { changeStatus, updateCase } from '../../../src/services/cases/cases.js';
+import { updateCase } from '../../../src/services/cases/cases.js';
 import { testApp } from '../../helpers/app.js';
 import { buildCase, callerOf, caseDetails } from '../../helpers/cases.js';
+import { closeThroughApproval } from '../../helpers/closures.js';
 import { advance, now } from '../../helpers/clock.js';
 import { useDatabase } from '../../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../../helpers/factories.js';
@@ -53,15 +55,15 @@ describe('the case page and its history', () => {
     return (await CaseModel.findById(id).lean())!.__v ?? 0;
   }
 
-  /** A case with every dated part filled in: family assessment, consent, note, task; then closed. */
+  /** A case with every dated part filled in: assessment, consent, note, task; then closed. */
   async function datedCase(s: Staff, overrides: Partial<CaseDetails> = {}): Promise<string> {
     const id = await buildCase(s.worker, { intakeDate: '2026-03-02', dateOfBirth: '2014-05-06', ...overrides }, { team: 'north' });
     const caller = callerOf(s.worker, 'north');
     await addConsent(caller, id, { purpose: 'services', organisationId: '', givenBy: 'guardian', date: '2026-03-04', formVersion: 'F1' });
     await addNote(caller, id, { type: 'home_visit', date: '2026-03-05', language: 'en', text: 'Fictional visit' });
     await addTask(caller, id, { title: 'Fictional task', dueDate: '2026-12-01' });
-    await saveAssessment(caller, id, { rating: 'safe_with_support', text: 'Fictional assessment', language: 'en', version: await version(id) });
-    await changeStatus(callerOf(s.supervisor, 'north'), id, { move: 'close', reason: 'duplicate', date: '2026-03-06', version: await version(id) });
+    await recordAssessment(caller, id, { type: 'needs', date: '2026-03-03', language: 'en', scores: { family: 4, safety: 3 }, notes: { family: 'Fictional assessment' }, overall: '' });
+    await closeThroughApproval(s.worker, s.supervisor, 'north', id, 'duplicate', '2026-03-06');
     return id;
   }
 
@@ -142,7 +144,8 @@ describe('the case page and its history', () => {
         intake: false,
         child: true,
         family: false,
-        assessment: false,
+        assessments: false,
+        legal: false,
         consents: false,
         notes: true,
         tasks: true,
@@ -226,7 +229,7 @@ describe('the case page and its history', () => {
       expect(table[2]![4]).to.include('Fictional history task').and.include(formatDate('2026-12-01', 'en'));
     });
 
-    it('shows the new values of family, assessment and status changes', async () => {
+    it('shows the new values of family and status changes', async () => {
       const s = await staff();
       const id = await buildCase(s.worker, {}, { team: 'north' });
       const caller = callerOf(s.worker, 'north');
@@ -236,18 +239,11 @@ describe('the case page and its history', () => {
       const memberId = String((await CaseModel.findById(id).lean())!.family[0]!._id);
       await updateFamilyMember(caller, id, memberId, await version(id), { ...member, givenName: plant('Testauntafter'), exploitationRole: 'suspected' });
       advance(1000);
-      await saveAssessment(caller, id, { rating: 'unsafe', text: 'Fictional first view', language: 'en', version: await version(id) });
-      advance(1000);
-      await saveAssessment(caller, id, { rating: 'safe', text: 'Fictional second view', language: 'en', version: await version(id) });
-      advance(1000);
-      await changeStatus(callerOf(s.supervisor, 'north'), id, { move: 'close', reason: 'lost_contact', date: '2026-03-06', version: await version(id) });
+      await closeThroughApproval(s.worker, s.supervisor, 'north', id, 'lost_contact', '2026-03-06');
       const table = rows((await (await signIn(app, s.supervisor)).get(`/cases/${id}/history`)).text);
-      const [closed, secondAssessment, firstAssessment, familyChange, familyAdd] = table;
+      const [closed, familyChange, familyAdd] = table;
       expect(closed![3]).to.include('Open');
       expect(closed![4]).to.include('Closed').and.include('Lost contact');
-      expect(secondAssessment![3]).to.include('Fictional first view');
-      expect(secondAssessment![4]).to.include('Fictional second view').and.not.include('Fictional first view');
-      expect(firstAssessment![4]).to.include('Fictional first view');
       expect(familyChange![3]).to.include('Testauntbefore').and.not.include('Testauntafter');
       expect(familyChange![4]).to.include('Testauntafter').and.include('Suspected');
       expect(familyAdd![4]).to.include('Testauntbefore');
