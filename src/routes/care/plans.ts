@@ -50,8 +50,10 @@ function formTitle(req: Request, form: GoalForm, key: string) {
 
 export const carePlanRoutes = Router();
 
+/** The start page of a plan; `?assessment=` (the assessment page's link) preselects the one to draft from. */
 carePlanRoutes.get('/cases/:id/care-plans/new', permit('case.update'), async (req, res) => {
-  res.render('care/plan-new', await startLocals(req));
+  const assessmentId = typeof req.query.assessment === 'string' && /^[a-f0-9]{24}$/.test(req.query.assessment) ? req.query.assessment : undefined;
+  res.render('care/plan-new', { ...(await startLocals(req)), values: { assessmentId } });
 });
 
 carePlanRoutes.post('/cases/:id/care-plans', permit('case.update'), async (req, res) => {

@@ -13,6 +13,7 @@ import { AuditEntryModel } from '../../models/audit-entry.js';
 import { AuditHeadModel } from '../../models/audit-head.js';
 import { isDuplicateKey } from '../create-if-missing.js';
 import { trusted } from '../auth/trusted.js';
+import { forgetAllReminders } from '../home/reminder-cache.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -67,7 +68,20 @@ function objectId(id: string | undefined): Types.ObjectId | undefined {
 // Appends from this process go one at a time; other processes are kept apart by the unique `seq`.
 let queue: Promise<unknown> = Promise.resolve();
 
+/**
+ * Changes after which what is due may differ for anyone on the team (a plan submitted waits for every
+ * supervisor of the team), so the header reminder counts remembered in this process are forgotten.
+ */
+const CHANGES_WHAT_IS_DUE: ReadonlySet<AuditAction> = new Set<AuditAction>([
+  'case_update', 'case_assign', 'case_status', 'task_assign',
+  'careplan_change', 'careplan_submit', 'careplan_approve', 'careplan_return',
+  'review_create', 'review_approve', 'review_return',
+  'legal_change', 'closure_propose', 'closure_approve', 'closure_return', 'followup_record',
+]);
+
 export function audit(actor: AuditActor, event: AuditEvent): Promise<void> {
+  // Written after the change has committed: from here on, anyone's next page counts what is due afresh.
+  if (event.outcome === 'success' && CHANGES_WHAT_IS_DUE.has(event.action)) forgetAllReminders();
   const next = queue.then(() => append(actor, event));
   queue = next.catch(() => undefined);
   return next;

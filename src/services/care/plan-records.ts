@@ -141,6 +141,7 @@ export interface PlanView {
   submittedById: string;
   decidedAt?: Date | undefined;
   decidedBy: string;
+  decidedById: string;
   approvedAt?: Date | undefined;
   supersededAt?: Date | undefined;
   copiedFromVersion?: number | undefined;
@@ -184,6 +185,7 @@ export async function planViews(plans: readonly LeanPlan[], locale: string): Pro
     submittedById: p.submittedBy ? String(p.submittedBy) : '',
     decidedAt: p.decidedAt ?? undefined,
     decidedBy: p.decidedBy ? (names.get(String(p.decidedBy)) ?? '') : '',
+    decidedById: p.decidedBy ? String(p.decidedBy) : '',
     approvedAt: p.approvedAt ?? undefined,
     supersededAt: p.supersededAt ?? undefined,
     copiedFromVersion: p.copiedFromVersion ?? undefined,

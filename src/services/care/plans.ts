@@ -172,7 +172,8 @@ function mayOn(caller: Caller, c: LeanCase, plan: PlanView | undefined, openExis
     submit: update && status === 'draft',
     decide: approve && status === 'submitted' && plan!.submittedById !== caller.userId,
     ownSubmission: approve && status === 'submitted' && plan!.submittedById === caller.userId,
-    revise: update && status === 'returned',
+    // The caseworker revises; the supervisor who returned the version is not offered to undo their own return.
+    revise: update && status === 'returned' && plan!.decidedById !== caller.userId,
     progress: update && status === 'approved',
     newVersion: update && !openExists,
     review: update && status === 'approved' && !pendingReview,

@@ -1,9 +1,9 @@
 /**
  * A short memory of each user's reminder counts (the header's "N due"), in this process only. It is
  * keyed by user id and remembers the roles, team and organisation the counts were made for, so one
- * user's counts are never shown to another, and a role change counts afresh. Services that change a
- * task forget the counts of the people it concerns, so their next page shows the change at once;
- * anyone else sees it within REMINDER_TTL_MS.
+ * user's counts are never shown to another, and a role change counts afresh. Any change to a case
+ * (services/facts/facts.ts `refreshCaseFacts`) forgets them all in this process, so the next page shows
+ * the change at once; other copies of Haven behind a load balancer show it within REMINDER_TTL_MS.
  */
 import { clock } from '../../lib/clock.js';
 

@@ -20,7 +20,8 @@ import { UserModel } from '../../../src/models/user.js';
 import { createI18n } from '../../../src/lib/i18n/index.js';
 import { recordAssessment } from '../../../src/services/care/assessments.js';
 import { recordProgress } from '../../../src/services/care/plan-goals.js';
-import { startVersion } from '../../../src/services/care/plans.js';
+import { setReminderWait } from '../../../src/services/home/reminders.js';
+import { returnPlan, startVersion } from '../../../src/services/care/plans.js';
 import { recordReview, returnReview } from '../../../src/services/care/reviews.js';
 import { computeCaseFacts } from '../../../src/services/facts/facts.js';
 import { testApp } from '../../helpers/app.js';
@@ -143,7 +144,40 @@ describe('care plans', () => {
     });
   });
 
+  it("a plan submitted for approval shows in the supervisor's header reminder on their next page, and leaves it once decided", async () => {
+    const due = (html: string) => Number(/<a class="reminder" href="\/">[\s\S]*?(\d+)[\s\S]*?<\/a>/.exec(html)?.[1] ?? 0);
+    setReminderWait(20_000); // a page waits for its counts here, however busy the machine
+    try {
+      const id = await newCase();
+      const before = due((await supervisorAgent.get('/cases')).text);
+      const { planId } = await submittedPlan(w(), id);
+      expect(due((await supervisorAgent.get('/cases')).text)).to.equal(before + 1);
+      await returnPlan(s(), id, planId, 'Fictional comment.', 'en');
+      expect(due((await supervisorAgent.get('/cases')).text)).to.equal(before);
+    } finally {
+      setReminderWait(250);
+    }
+  });
+
+  it('offers "revise" on a returned version to the caseworker, not to the supervisor who returned it', async () => {
+    const id = await newCase();
+    const { planId } = await returnedPlan(w(), s(), id);
+    const action = `/cases/${id}/care-plans/${planId}/revise`;
+    expect((await workerAgent.get(`/cases/${id}/care-plans/${planId}`)).text).to.include(`action="${action}"`);
+    expect((await supervisorAgent.get(`/cases/${id}/care-plans/${planId}`)).text).to.not.include(`action="${action}"`);
+  });
+
   describe('POST /cases/:id/care-plans/from-assessment', () => {
+    it("the assessment page links to the plan's start, which then has that assessment chosen", async () => {
+      const id = await newCase();
+      const older = await recordAssessment(w(), id, { type: 'needs', date: today(), language: 'en', scores: { safety: 2 }, notes: {}, overall: '' });
+      const newer = await recordAssessment(w(), id, { type: 'wellbeing', date: today(), language: 'en', scores: { health: 1 }, notes: {}, overall: '' });
+      const shown = await workerAgent.get(`/cases/${id}/assessments/${older}`);
+      expect(shown.text).to.include(`href="/cases/${id}/care-plans/new?assessment=${older}#assessmentId"`);
+      const start = await workerAgent.get(`/cases/${id}/care-plans/new?assessment=${older}`);
+      expect(start.text).to.include(`value="${older}" checked`).and.not.include(`value="${newer}" checked`);
+    });
+
     it('drafts one goal per weakest domain, each with its default text, in the reader’s language', async () => {
       const id = await newCase();
       const assessmentId = await recordAssessment(w(), id, { type: 'needs', date: today(), language: 'en', scores: { safety: 2, health: 5, education: 1, family: 3, legal: 4 }, notes: {}, overall: '' });
