@@ -7,7 +7,9 @@
  * case service uses. `npm run bench -- cases 1000` stops after the first size.
  *
  * "My work" (the start page) of a caseworker with 50 cases and a supervisor with 500 is timed at each
- * size too, against a bare page with the same queries and template (bench/start-work.ts).
+ * size too, against a bare page with the same queries and template (bench/start-work.ts), and so is
+ * the case page of a case with an approved care plan of 10 goals, against a bare page that calls the
+ * same service (`getCase`) and renders the same template.
  *
  * It runs on the embedded engine, or with MONGODB_URI set against that server, in a scratch database
  * dropped at the end. The engine's resident memory is printed after each size (embedded engine only),
@@ -36,7 +38,11 @@ import { createI18n } from '../src/lib/i18n/index.js';
 import { logger } from '../src/lib/logger.js';
 import { hashPassword } from '../src/lib/passwords.js';
 import { newTotpSecret } from '../src/lib/totp.js';
+import { CARE_DOMAINS } from '../src/domain/assessments.js';
 import { CaseModel } from '../src/models/case.js';
+import { addGoal, addIntervention } from '../src/services/care/plan-goals.js';
+import { approvePlan, startVersion, submitPlan } from '../src/services/care/plans.js';
+import { getCase } from '../src/services/cases/view.js';
 import { OrganisationModel } from '../src/models/organisation.js';
 import { UserModel } from '../src/models/user.js';
 import { detailsOf, displayName, identityOf } from '../src/services/cases/records.js';
@@ -84,7 +90,7 @@ function nameFilter(q: string): Record<string, unknown> {
  * The filters are Haven's own (the access policy's filter in an `$and` with the list's), so that the
  * difference is the middleware and not the query.
  */
-async function bareApp(caller: Caller, caseId: string, cursor: Types.ObjectId, name: string): Promise<express.Express> {
+async function bareApp(caller: Caller, caseId: string, cursor: Types.ObjectId, name: string, plannedId: string): Promise<express.Express> {
   const i18n = await createI18n();
   const app = express();
   useViews(app, buildAssets(), true);
@@ -106,7 +112,31 @@ async function bareApp(caller: Caller, caseId: string, cursor: Types.ObjectId, n
     const c = await CaseModel.findOne(trusted({ $and: [caseFilter(caller), { _id: new Types.ObjectId(caseId) }] })).lean();
     res.render('cases/show', { t, page, lookups: LOOKUPS, c: { id: caseId, caseNumber: c!.caseNumber, status: c!.status, details: detailsOf(c as never), caseworkers: [], family: [], consents: [], notes: [], tasks: [], attachments: [], timeline: [], assessments: { rows: [], series: { domains: [] } }, may: {} } });
   });
+  // The case page with a plan of 10 goals: the same service call and template as Haven's route.
+  app.get('/cases/planned', async (_req, res) => {
+    const view = await getCase(caller, plannedId, 'en');
+    res.render('cases/show', { t, page, lookups: LOOKUPS, title: view.caseNumber, c: view, nationality: '', languages: [], opened: {}, today: new Date().toISOString().slice(0, 10) });
+  });
   return app;
+}
+
+/**
+ * A case of the bench's caseworker given an approved care plan of 10 goals, each with an intervention:
+ * drafted and submitted by the caseworker, approved by the supervisor, through the services.
+ */
+async function planOfTenGoals(organisationId: Types.ObjectId, worker: Types.ObjectId, supervisor: Types.ObjectId): Promise<string> {
+  const as = (id: Types.ObjectId, role: 'caseworker' | 'supervisor'): Caller => ({ userId: String(id), organisationId: String(organisationId), roles: [role], team: BENCH_TEAM });
+  const c = (await CaseModel.findOne(trusted({ organisationId, caseworkerIds: worker, status: 'open' })).select({ _id: 1 }).lean())!;
+  const caseId = String(c._id);
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const planId = await startVersion(as(worker, 'caseworker'), caseId);
+  for (let i = 0; i < 10; i++) {
+    const goalId = await addGoal(as(worker, 'caseworker'), caseId, planId, { domain: CARE_DOMAINS[i % CARE_DOMAINS.length]!, text: `Fictional bench goal ${i + 1}: a step towards safety and school.`, language: 'en', targetDate: day(90 + i), status: 'in_progress' });
+    await addIntervention(as(worker, 'caseworker'), caseId, planId, goalId, { service: 'counselling', responsible: `user:${String(worker)}`, dueDate: day(30 + i), status: 'planned' });
+  }
+  await submitPlan(as(worker, 'caseworker'), caseId, planId);
+  await approvePlan(as(supervisor, 'supervisor'), caseId, planId);
+  return caseId;
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' };
@@ -202,6 +232,7 @@ export async function run(): Promise<void> {
     // `npm run bench -- cases 1000` stops after the first size.
     const largest = Number(process.argv[3] ?? SIZES[SIZES.length - 1]);
     let seeded = 0;
+    let plannedId: string | undefined;
     for (const size of SIZES.filter((n) => n <= largest)) {
       await seed(people, seeded, size);
       await seedBulkTasks(people, seeded, size);
@@ -210,7 +241,8 @@ export async function run(): Promise<void> {
       const caseId = String(sample!._id);
       const name = benchDetails(500).givenName;
       const next = await nextLink(app, cookie);
-      const bare = await listen(await bareApp(caller, caseId, next.after, name));
+      plannedId ??= await planOfTenGoals(org._id, worker.id, supervisor.id);
+      const bare = await listen(await bareApp(caller, caseId, next.after, name, plannedId));
       servers.push(bare);
       const pairs: [string, string, string][] = [
         ['case list', '/cases', '/cases'],
@@ -218,6 +250,7 @@ export async function run(): Promise<void> {
         ['next page', next.href, '/cases/next'],
         ['name search', `/cases?q=${encodeURIComponent(name)}`, '/cases/search'],
         ['case page', `/cases/${caseId}`, '/cases/one'],
+        ['case page, plan of 10 goals', `/cases/${plannedId}`, '/cases/planned'],
       ];
       const result = { size, haven: {} as Record<string, LoadResult>, bare: {} as Record<string, LoadResult>, myWork: { haven: {}, bare: {} } as MyWorkFigures };
       const peak: Peaks = { rss: 0, engine: undefined };
