@@ -161,6 +161,15 @@ function linkOf(p: Pick<LeanPlan, '_id' | 'version' | 'status' | 'approvedAt' | 
   return { id: String(p._id), version: p.version, status: p.status as PlanStatus, approvedAt: p.approvedAt ?? undefined, supersededAt: p.supersededAt ?? undefined };
 }
 
+/**
+ * A closed case's plan ended with the case: nothing in it is overdue any more, and no review falls due
+ * (My work and the reporting facts leave closed cases out too).
+ */
+function endedIfClosed<T extends PlanView | undefined>(c: LeanCase, view: T): T {
+  if (!view || c.status !== 'closed') return view;
+  return { ...view, goals: view.goals.map((g) => ({ ...g, overdue: false, interventions: g.interventions.map((i) => ({ ...i, overdue: false })) })) };
+}
+
 /** What the caller may do with a version. */
 function mayOn(caller: Caller, c: LeanCase, plan: PlanView | undefined, openExists: boolean, pendingReview: boolean) {
   const update = can(caller.roles, 'case.update') && c.status !== 'closed';
@@ -189,12 +198,12 @@ export async function planPage(caller: Caller, caseId: string, planId: string, l
     pendingReviewOf(c._id),
   ]);
   const openExists = versions.some((v) => ['draft', 'submitted', 'returned'].includes(v.status));
-  const interval = plan.status === 'approved' ? await reviewInterval(c.organisationId) : undefined;
+  const interval = plan.status === 'approved' && c.status !== 'closed' ? await reviewInterval(c.organisationId) : undefined;
   const due = interval ? reviewDueOf(plan, interval) : undefined;
   await audit(caller, { action: 'careplan_view', outcome: 'success', recordType: 'case', recordId: caseId });
   return {
     c: caseHeader(c),
-    plan: view!,
+    plan: endedIfClosed(c, view!),
     versions: versions.map((v) => linkOf(v as LeanPlan)),
     reviewDue: due ? { date: due, timing: reviewTiming(due, clock.now()) } : undefined,
     pendingReview: pending ? { id: String(pending._id), status: pending.status } : undefined,
@@ -205,6 +214,7 @@ export async function planPage(caller: Caller, caseId: string, planId: string, l
 export type PlanPage = Awaited<ReturnType<typeof planPage>>;
 
 export interface CarePlanSection {
+  closed: boolean;
   inForce?: PlanView | undefined;
   open?: PlanView | undefined;
   earlier: VersionLink[];
@@ -228,12 +238,13 @@ export async function carePlanSection(caller: Caller, c: LeanCase, locale: strin
   const shown = [inForce, open].filter((p): p is LeanPlan => Boolean(p));
   const [views, reviews, interval] = await Promise.all([planViews(shown, locale), reviewsOf(c._id), inForce ? reviewInterval(c.organisationId) : Promise.resolve(undefined)]);
   const pendingReview = reviews.find((r) => r.status !== 'approved');
-  const inForceView = inForce ? views.find((v) => v.id === String(inForce._id)) : undefined;
+  const inForceView = endedIfClosed(c, inForce ? views.find((v) => v.id === String(inForce._id)) : undefined);
   const openView = open ? views.find((v) => v.id === String(open._id)) : undefined;
   const may = mayOn(caller, c, inForceView, Boolean(open), Boolean(pendingReview));
   const assessments = may.update && !open ? (await assessmentsOf(c._id, 20)).map((a) => ({ id: a.id, type: a.type, date: a.date })) : [];
-  const due = inForce && interval ? reviewDueOf(inForce, interval) : undefined;
+  const due = inForce && interval && c.status !== 'closed' ? reviewDueOf(inForce, interval) : undefined;
   return {
+    closed: c.status === 'closed',
     inForce: inForceView,
     open: openView,
     earlier: plans.filter((p) => p !== inForce && p !== open).map(linkOf),

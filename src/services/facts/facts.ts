@@ -49,6 +49,8 @@ export async function computeCaseFacts(caseId: Types.ObjectId): Promise<CaseFact
     demo: c.demo ?? false,
   };
   for (const part of PARTS) Object.assign(facts, await part(caseId, intakeDate));
+  // A closed case's plan ended with it: no review is due.
+  if (facts.status === 'closed') facts.reviewDue = undefined;
   return facts;
 }
 

@@ -20,6 +20,8 @@ import { UserModel } from '../../../src/models/user.js';
 import { createI18n } from '../../../src/lib/i18n/index.js';
 import { recordAssessment } from '../../../src/services/care/assessments.js';
 import { recordProgress } from '../../../src/services/care/plan-goals.js';
+import { advance } from '../../helpers/clock.js';
+import { closeThroughApproval } from '../../helpers/closures.js';
 import { setReminderWait } from '../../../src/services/home/reminders.js';
 import { returnPlan, startVersion } from '../../../src/services/care/plans.js';
 import { recordReview, returnReview } from '../../../src/services/care/reviews.js';
@@ -156,6 +158,25 @@ describe('care plans', () => {
       expect(due((await supervisorAgent.get('/cases')).text)).to.equal(before);
     } finally {
       setReminderWait(250);
+    }
+  });
+
+  it('a closed case keeps its plan readable, with nothing overdue and no review due, here or in its reporting facts', async () => {
+    const id = await newCase();
+    const { planId } = await approvedPlan(w(), s(), id);
+    advance(400 * 86_400_000); // the goal's target, the intervention and the review are all past
+    try {
+      const agent = await signIn(app, worker); // the session from before the clock moved has expired
+      expect((await agent.get(`/cases/${id}`)).text).to.include('Next review').and.include('class="overdue"');
+      await closeThroughApproval(worker, both, 'north', id, 'moved_away', today());
+      const page = (await agent.get(`/cases/${id}`)).text;
+      const section = page.slice(page.indexOf('id="care-plan"'), page.indexOf('</details>', page.indexOf('id="care-plan"')));
+      expect(section).to.include('Plan in force: version 1').and.not.include('Next review').and.not.include('class="overdue"').and.not.include('No care plan has been approved yet');
+      const planPage = (await agent.get(`/cases/${id}/care-plans/${planId}`)).text;
+      expect(planPage).to.not.include('Next review').and.not.include('class="overdue"');
+      expect((await CaseFactModel.findOne({ caseId: id }).lean())!.reviewDue).to.equal(undefined);
+    } finally {
+      advance(-400 * 86_400_000);
     }
   });
 
