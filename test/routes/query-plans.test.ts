@@ -211,7 +211,7 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     await visit(caseworker, `/cases/${visitDue.caseId}/closure`);
     await visit(caseworker, `/cases/${visitDue.caseId}/follow-ups/${visitDue._id}`);
     page = 'POST follow-up record';
-    const visitBody = { _csrf: token, visitDate: new Date().toISOString().slice(0, 10), safe: 'yes', livingAsPlanned: 'yes', inSchoolOrWork: 'yes', note: 'A fictional visit.', language: 'en' };
+    const visitBody = { _csrf: token, visitDate: clock.now().toISOString().slice(0, 10), safe: 'yes', livingAsPlanned: 'yes', inSchoolOrWork: 'yes', note: 'A fictional visit.', language: 'en' };
     expect((await caseworker.post(`/cases/${visitDue.caseId}/follow-ups/${visitDue._id}`).type('form').send(visitBody)).status, page).to.equal(303);
     page = 'My work: closure and follow-ups';
     for (const role of ['caseworker', 'supervisor'] as const) {
@@ -235,17 +235,17 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     await visit(caseworker, planPath);
     await visit(caseworker, `${planPath}/goals/${goal._id}/progress`);
     const carePosts: [string, string, Record<string, unknown>][] = [
-      ['POST plan progress', `${planPath}/goals/${goal._id}/progress`, { status: 'in_progress', date: new Date().toISOString().slice(0, 10), language: 'en', text: 'A fictional progress note.' }],
+      ['POST plan progress', `${planPath}/goals/${goal._id}/progress`, { status: 'in_progress', date: clock.now().toISOString().slice(0, 10), language: 'en', text: 'A fictional progress note.' }],
       ['POST intervention status', `${planPath}/goals/${goal._id}/interventions/${goal.interventions[0]!._id}/status`, { status: 'in_progress' }],
     ];
     await visit(caseworker, `/cases/${inForce.caseId}/reviews/new`);
-    const reviewBody: Record<string, unknown> = { date: new Date().toISOString().slice(0, 10), decision: 'continue', language: 'en', summary: 'A fictional review.' };
+    const reviewBody: Record<string, unknown> = { date: clock.now().toISOString().slice(0, 10), decision: 'continue', language: 'en', summary: 'A fictional review.' };
     for (const g of inForce.goals) reviewBody[`status_${g._id}`] = 'in_progress';
     carePosts.push(['POST review', `/cases/${inForce.caseId}/reviews`, reviewBody]);
     const draftPath = `/cases/${draft.caseId}/care-plans/${draft._id}`;
     const draftGoal = draft.goals[0]!;
     for (const form of ['', '/goals/new', `/goals/${draftGoal._id}`, `/goals/${draftGoal._id}/interventions/new`, `/goals/${draftGoal._id}/interventions/${draftGoal.interventions[0]!._id}`]) await visit(caseworker, `${draftPath}${form}`);
-    carePosts.push(['POST plan goal', `${draftPath}/goals`, { domain: 'education', text: 'A fictional goal.', language: 'en', targetDate: '2027-03-01', status: 'not_started', rev: String(draft.__v ?? 0) }]);
+    carePosts.push(['POST plan goal', `${draftPath}/goals`, { domain: 'education', text: 'A fictional goal.', language: 'en', targetDate: new Date(clock.ms() + 90 * 86_400_000).toISOString().slice(0, 10), status: 'not_started', rev: String(draft.__v ?? 0) }]);
     for (const [name, path, body] of carePosts) {
       page = name;
       const res = await caseworker.post(path).type('form').send({ _csrf: token, ...body });
@@ -258,7 +258,7 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     listening = true;
     page = 'POST plan intervention';
     const added = withGoal.goals.at(-1)!;
-    expect((await caseworker.post(`${draftPath}/goals/${added._id}/interventions`).type('form').send({ _csrf: token, service: 'education', responsible: `user:${me.id}`, dueDate: '2027-01-15', status: 'planned', rev: String(withGoal.__v ?? 0) })).status, page).to.equal(303);
+    expect((await caseworker.post(`${draftPath}/goals/${added._id}/interventions`).type('form').send({ _csrf: token, service: 'education', responsible: `user:${me.id}`, dueDate: new Date(clock.ms() + 45 * 86_400_000).toISOString().slice(0, 10), status: 'planned', rev: String(withGoal.__v ?? 0) })).status, page).to.equal(303);
     page = 'POST plan submit';
     expect((await caseworker.post(`${draftPath}/submit`).type('form').send({ _csrf: token })).status, page).to.equal(303);
     await visit(caseworker, `/cases/${waitingReview.caseId}/reviews/${waitingReview._id}`);
@@ -305,7 +305,7 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     await visit(supervisor, `/cases/${closable._id}`);
     page = 'POST closure reopen';
     const closedNow = (await CaseModel.findById(closable._id).lean())!;
-    expect((await supervisor.post(`/cases/${closable._id}/closure/reopen`).type('form').send({ _csrf: supervisorToken, reopenReason: 'closed_in_error', reopenDate: new Date().toISOString().slice(0, 10), version: String(closedNow.__v) })).status, page).to.equal(303);
+    expect((await supervisor.post(`/cases/${closable._id}/closure/reopen`).type('form').send({ _csrf: supervisorToken, reopenReason: 'closed_in_error', reopenDate: clock.now().toISOString().slice(0, 10), version: String(closedNow.__v) })).status, page).to.equal(303);
     page = 'My work (supervisor): closure and follow-ups';
     const boss = await demoUser('supervisor.ph@demo.haven.example');
     const bossCaller = { userId: boss.id, organisationId: boss.organisationId, roles: boss.roles, team: (await UserModel.findById(boss.id).lean())!.team ?? undefined };

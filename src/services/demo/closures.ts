@@ -6,7 +6,8 @@
  *
  * Run after seedDemoCases (it needs the demo cases, caseworker and supervisor), and after the care-plan
  * demo when there is one: the reasons of a case in care need `active` cases, and where the demo has too
- * few, open demo cases are made active here, as an approved first care plan would.
+ * few, an open demo case is given a first care plan, submitted by its caseworker and approved by the
+ * supervisor through the care-plan services, which makes it active as it would be in use.
  */
 import { Types } from 'mongoose';
 import type { Caller, Role } from '../../domain/permissions.js';
@@ -21,7 +22,8 @@ import { UserModel } from '../../models/user.js';
 import { trusted } from '../auth/trusted.js';
 import { approveClosure, proposeClosure, returnClosure } from '../cases/closure.js';
 import { recordFollowUp } from '../cases/follow-ups.js';
-import { refreshCaseFacts } from '../facts/facts.js';
+import { addGoal, addIntervention } from '../care/plan-goals.js';
+import { approvePlan, startVersion, submitPlan } from '../care/plans.js';
 
 const DAY = 86_400_000;
 const NGOS: readonly { code: string; language: 'fil' | 'km' }[] = [
@@ -105,9 +107,10 @@ async function claim(code: string): Promise<boolean> {
 
 /**
  * A demo case of the caseworker, registered before the day it closes, not yet used by this seeder and
- * with no open task; in care when the reason needs it (made active when the demo has no active case left).
+ * with no open task; in care when the reason needs it (given an approved first plan when the demo has no
+ * active case left).
  */
-async function pickCase(organisationId: Types.ObjectId, worker: Caller, plan: Plan, used: Set<string>): Promise<Types.ObjectId | undefined> {
+async function pickCase(organisationId: Types.ObjectId, worker: Caller, supervisor: Caller, plan: Plan, used: Set<string>): Promise<Types.ObjectId | undefined> {
   const before = new Date(clock.ms() - (plan.daysAgo + 14) * DAY);
   const wanted = AT_INTAKE.has(plan.reason) ? 'open' : 'active';
   const candidates = async (status: 'open' | 'active') =>
@@ -116,12 +119,23 @@ async function pickCase(organisationId: Types.ObjectId, worker: Caller, plan: Pl
     );
   const found = (await candidates(wanted))[0] ?? (wanted === 'active' ? (await candidates('open'))[0] : undefined);
   if (!found) return undefined;
-  if (wanted === 'active') {
-    const moved = await CaseModel.updateOne({ _id: found._id, status: 'open' }, { $set: { status: 'active' } });
-    if (moved.modifiedCount === 1) await refreshCaseFacts(found._id);
-  }
-  used.add(String(found._id));
-  return found._id;
+  if (wanted === 'active' && (await CaseModel.exists({ _id: found._id, status: 'open' }))) await approvedFirstPlan(worker, supervisor, String(found._id));
+  return take(found._id, used);
+}
+
+/** A first care plan of one goal, drafted and submitted by the caseworker and approved by the supervisor. */
+async function approvedFirstPlan(worker: Caller, supervisor: Caller, caseId: string): Promise<void> {
+  const day = (days: number) => new Date(clock.ms() + days * DAY).toISOString().slice(0, 10);
+  const planId = await startVersion(worker, caseId);
+  const goalId = await addGoal(worker, caseId, planId, { domain: 'family', text: 'Fictional demo goal: the child lives safely with the family.', language: 'en', targetDate: day(60), status: 'in_progress' });
+  await addIntervention(worker, caseId, planId, goalId, { service: 'family_support', responsible: `user:${worker.userId}`, dueDate: day(30), status: 'in_progress' });
+  await submitPlan(worker, caseId, planId);
+  await approvePlan(supervisor, caseId, planId);
+}
+
+function take(id: Types.ObjectId, used: Set<string>): Types.ObjectId {
+  used.add(String(id));
+  return id;
 }
 
 /** Seeds the demo closures of each demo NGO not yet seeded; returns how many cases it used. */
@@ -137,7 +151,7 @@ export async function seedDemoClosures(): Promise<number> {
     // A case about to close has no task left open: those cases stay with the other demos (My work's tasks).
     const used = new Set((await CaseTaskModel.distinct('caseId', trusted({ organisationId: org._id, doneAt: { $exists: false } }))).map(String));
     for (const plan of PLANS) {
-      const caseId = await pickCase(org._id, worker, plan, used);
+      const caseId = await pickCase(org._id, worker, supervisor, plan, used);
       if (!caseId) continue;
       const id = String(caseId);
       const note = text.note[Math.floor(rnd() * text.note.length)]!;
