@@ -26,6 +26,23 @@ interface Command {
   run(args: string[]): Promise<void>;
 }
 
+/** A progress bar of cases on stderr for a resumable run: it starts at the first report, from where the run resumed. */
+function casesBar(): { update: (p: { done: number; total: number }) => void; stop: () => void } {
+  const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(p) {
+      if (!started) bar.start(Math.max(p.total, p.done), p.done);
+      started = true;
+      bar.setTotal(Math.max(p.total, p.done));
+      bar.update(p.done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   'engine:build': {
     summary: 'build the embedded engine now (or say where the cached one is)',
@@ -120,15 +137,9 @@ const COMMANDS: Record<string, Command> = {
   'search:reindex': {
     summary: 'give every case the search tokens of this version (name beginnings, case number digits); resumes if stopped',
     async run() {
-      const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-      let started = false;
-      const report = await reindexSearch((p) => {
-        if (!started) bar.start(Math.max(p.total, p.done), p.done);
-        started = true;
-        bar.setTotal(Math.max(p.total, p.done));
-        bar.update(p.done);
-      });
-      if (started) bar.stop();
+      const bar = casesBar();
+      const report = await reindexSearch(bar.update);
+      bar.stop();
       if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
       say(`${report.rewritten} cases given new search tokens, ${report.unchanged} already up to date.`);
     },
@@ -136,15 +147,9 @@ const COMMANDS: Record<string, Command> = {
   'facts:rebuild': {
     summary: "recompute every case's reporting facts from its records; resumes if stopped",
     async run() {
-      const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-      let started = false;
-      const report = await rebuildFacts((p) => {
-        if (!started) bar.start(Math.max(p.total, p.done), p.done);
-        started = true;
-        bar.setTotal(Math.max(p.total, p.done));
-        bar.update(p.done);
-      });
-      if (started) bar.stop();
+      const bar = casesBar();
+      const report = await rebuildFacts(bar.update);
+      bar.stop();
       if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
       say(`${report.rewritten} cases' facts rewritten, ${report.unchanged} already up to date, ${report.removed} of deleted cases removed.`);
     },
@@ -152,15 +157,9 @@ const COMMANDS: Record<string, Command> = {
   'assessments:adopt-family': {
     summary: "turn each case's old family situation rating into a needs assessment of the family domain, then remove it; resumes if stopped",
     async run() {
-      const bar = new SingleBar({ format: 'cases [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-      let started = false;
-      const report = await adoptFamilyRatings((p) => {
-        if (!started) bar.start(Math.max(p.total, p.done), p.done);
-        started = true;
-        bar.setTotal(Math.max(p.total, p.done));
-        bar.update(p.done);
-      });
-      if (started) bar.stop();
+      const bar = casesBar();
+      const report = await adoptFamilyRatings(bar.update);
+      bar.stop();
       if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
       say(`${report.adopted} family ratings became assessments, ${report.cleared} empty ones were removed.`);
     },

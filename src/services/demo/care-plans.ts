@@ -20,19 +20,9 @@ import { addGoal, addIntervention, recordProgress } from '../care/plan-goals.js'
 import { approvePlan, returnPlan, startVersion, submitPlan } from '../care/plans.js';
 import { approveReview, recordReview } from '../care/reviews.js';
 import { refreshCaseFacts } from '../facts/facts.js';
+import { random } from './common.js';
 
 const DAY_MS = 86_400_000;
-
-/** Mulberry32, seeded, as the demo cases use. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Language = 'en' | 'fil' | 'km';
 

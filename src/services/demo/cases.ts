@@ -6,12 +6,9 @@
 import type { Types } from 'mongoose';
 import sharp from 'sharp';
 import { LOOKUPS } from '../../domain/lookups.js';
-import type { Caller, Role } from '../../domain/permissions.js';
 import { clock } from '../../lib/clock.js';
 import { CaseModel } from '../../models/case.js';
 import { OrganisationModel } from '../../models/organisation.js';
-import { SystemStateModel } from '../../models/system-state.js';
-import { UserModel } from '../../models/user.js';
 import { uploadAttachment } from '../cases/attachments.js';
 import { addConsent, addFamilyMember } from '../cases/family.js';
 import { seedDemoAssessments } from './assessments.js';
@@ -23,19 +20,9 @@ import { seedDemoCarePlansForAll } from './care-plans.js';
 import type { CaseDetails } from '../cases/records.js';
 import { registerCase } from '../cases/cases.js';
 import { NAME_POOLS, type NamePart, type NamePool } from './names.js';
+import { claim, random, staff } from './common.js';
 
 type Country = keyof typeof NAME_POOLS;
-
-/** Mulberry32: small, fast and seeded, so the demo is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Plan {
   code: string;
@@ -135,26 +122,6 @@ async function demoImage(rnd: () => number): Promise<Buffer> {
   return sharp({ create: { width: 48, height: 48, channels: 3, background: colour } }).png().toBuffer();
 }
 
-async function staff(organisationId: string, role: Role): Promise<Caller | undefined> {
-  const u = await UserModel.findOne({ organisationId, roles: role, demo: true }).lean();
-  return u ? { userId: String(u._id), organisationId, roles: u.roles as Role[], team: u.team ?? undefined, ip: '127.0.0.1' } : undefined;
-}
-
-/**
- * One seeder per organisation, even when `npm start` and `seed:demo` run at once: the first to insert
- * the claim document seeds it. A run stopped halfway leaves a partly seeded organisation, which is
- * not seeded again (it is demo data).
- */
-async function claim(code: string): Promise<boolean> {
-  try {
-    await SystemStateModel.create({ _id: `demo-cases:${code}`, at: new Date() });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
-}
-
 /** Registers the demo cases of each demo NGO that has none yet; returns how many were made. */
 export async function seedDemoCases(onCase: (done: number, total: number) => void = () => undefined): Promise<number> {
   const rnd = random(20261127);
@@ -164,7 +131,7 @@ export async function seedDemoCases(onCase: (done: number, total: number) => voi
   const mine: { plan: Plan; org: { _id: Types.ObjectId } }[] = [];
   for (const plan of PLANS) {
     const org = await OrganisationModel.findOne({ code: plan.code }).select({ _id: 1 }).lean();
-    if (org && !(await CaseModel.exists({ organisationId: org._id })) && (await claim(plan.code))) mine.push({ plan, org });
+    if (org && !(await CaseModel.exists({ organisationId: org._id })) && (await claim('demo-cases', plan.code))) mine.push({ plan, org });
   }
   const total = mine.reduce((n, m) => n + m.plan.cases, 0);
   for (const { plan, org } of mine) {

@@ -10,37 +10,25 @@
  * supervisor through the care-plan services, which makes it active as it would be in use.
  */
 import { Types } from 'mongoose';
-import type { Caller, Role } from '../../domain/permissions.js';
+import type { Caller } from '../../domain/permissions.js';
 import { clock } from '../../lib/clock.js';
 import { CaseModel } from '../../models/case.js';
 import { CaseTaskModel } from '../../models/case-task.js';
 import { ClosureProposalModel } from '../../models/closure-proposal.js';
 import { FollowUpModel } from '../../models/follow-up.js';
 import { OrganisationModel } from '../../models/organisation.js';
-import { SystemStateModel } from '../../models/system-state.js';
-import { UserModel } from '../../models/user.js';
 import { trusted } from '../auth/trusted.js';
 import { approveClosure, proposeClosure, returnClosure } from '../cases/closure.js';
 import { recordFollowUp } from '../cases/follow-ups.js';
 import { addGoal, addIntervention } from '../care/plan-goals.js';
 import { approvePlan, startVersion, submitPlan } from '../care/plans.js';
+import { claim, random, staff } from './common.js';
 
 const DAY = 86_400_000;
 const NGOS: readonly { code: string; language: 'fil' | 'km' }[] = [
   { code: 'PH-DEMO-LIWANAG', language: 'fil' },
   { code: 'KH-DEMO-PONLEU', language: 'km' },
 ];
-
-/** Mulberry32, as the other demo seeders: the same demo on every machine. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXT = {
   fil: {
@@ -89,22 +77,6 @@ function isoDaysAgo(days: number): string {
   return new Date(clock.ms() - days * DAY).toISOString().slice(0, 10);
 }
 
-async function staff(organisationId: Types.ObjectId, role: Role): Promise<Caller | undefined> {
-  const u = await UserModel.findOne({ organisationId, roles: role, demo: true }).lean();
-  return u ? { userId: String(u._id), organisationId: String(organisationId), roles: u.roles as Role[], team: u.team ?? undefined, ip: '127.0.0.1' } : undefined;
-}
-
-/** One seeder per organisation, as for the demo cases: the first to insert the claim seeds it. */
-async function claim(code: string): Promise<boolean> {
-  try {
-    await SystemStateModel.create({ _id: `demo-closures:${code}`, at: new Date() });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
-}
-
 /**
  * A demo case of the caseworker, registered before the day it closes, not yet used by this seeder and
  * with no open task; in care when the reason needs it (given an approved first plan when the demo has no
@@ -144,7 +116,7 @@ export async function seedDemoClosures(): Promise<number> {
   let made = 0;
   for (const ngo of NGOS) {
     const org = await OrganisationModel.findOne({ code: ngo.code }).select({ _id: 1 }).lean();
-    if (!org || !(await CaseModel.exists({ organisationId: org._id })) || !(await claim(ngo.code))) continue;
+    if (!org || !(await CaseModel.exists({ organisationId: org._id })) || !(await claim('demo-closures', ngo.code))) continue;
     const [worker, supervisor] = await Promise.all([staff(org._id, 'caseworker'), staff(org._id, 'supervisor')]);
     if (!worker || !supervisor) continue;
     const text = TEXT[ngo.language];

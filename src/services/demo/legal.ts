@@ -9,30 +9,14 @@
  */
 import { CHARGES, type LegalStatus } from '../../domain/legal.js';
 import type { Caller, Role } from '../../domain/permissions.js';
-import { clock } from '../../lib/clock.js';
 import { CaseModel } from '../../models/case.js';
 import { LegalCaseModel } from '../../models/legal-case.js';
 import { OrganisationModel } from '../../models/organisation.js';
-import { SystemStateModel } from '../../models/system-state.js';
 import { UserModel } from '../../models/user.js';
 import { trusted } from '../auth/trusted.js';
 import { addHearing, addSupport, recordOutcome } from '../legal/hearings.js';
 import { changeLegalStatus, createLegalCase } from '../legal/legal-cases.js';
-
-/** Mulberry32, as the other demo data uses: the same legal cases on every machine. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function dayFromToday(days: number): string {
-  return new Date(clock.ms() + days * 86_400_000).toISOString().slice(0, 10);
-}
+import { claim, dayFromToday, random } from './common.js';
 
 const OFFENDERS = ['Offender Alpha Test', 'Offender Bravo Test', 'Offender Charlie Test', 'Offender Delta Test', 'Offender Echo Test', 'Offender Foxtrot Test'];
 const OFFICES: Record<string, string[]> = {
@@ -134,16 +118,6 @@ async function demoWorker(organisationId: string): Promise<Caller | undefined> {
   return u ? { userId: String(u._id), organisationId, roles: u.roles as Role[], team: u.team ?? undefined, ip: '127.0.0.1' } : undefined;
 }
 
-async function claim(code: string): Promise<boolean> {
-  try {
-    await SystemStateModel.create({ _id: `demo-legal:${code}`, at: new Date() });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
-}
-
 async function seedScenario(worker: Caller, caseId: string, country: string, s: Scenario, rnd: () => number, n: number): Promise<void> {
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
   const charges = [...new Set([pick(CHARGES.slice(0, 4)), ...(rnd() < 0.4 ? [pick(CHARGES.slice(0, 6))] : [])])];
@@ -179,7 +153,7 @@ export async function seedDemoLegal(): Promise<number> {
     const worker = await demoWorker(String(org._id));
     if (!worker) continue;
     const cases = await CaseModel.find(trusted({ organisationId: org._id, status: { $in: ['open', 'active'] }, caseworkerIds: worker.userId })).sort({ caseNumber: 1 }).select({ _id: 1 }).limit(60).lean();
-    if (cases.length === 0 || (await LegalCaseModel.exists({ organisationId: org._id })) || !(await claim(org.code))) continue;
+    if (cases.length === 0 || (await LegalCaseModel.exists({ organisationId: org._id })) || !(await claim('demo-legal', org.code))) continue;
     // Every fifth case has a legal case; a few a second one (a child can be a witness in two).
     for (let i = 0; i * 5 < cases.length && i < SCENARIOS.length * 2; i++) {
       const caseId = String(cases[i * 5]!._id);

@@ -5,17 +5,13 @@
  * audited and counted in the reporting facts like real work. Every title is made up; a fixed seed
  * makes every run the same. Run after seedDemoCases (it needs the demo cases and staff).
  */
-import type { Role } from '../../domain/permissions.js';
-import type { Caller } from '../../domain/permissions.js';
-import { clock } from '../../lib/clock.js';
 import { CaseModel } from '../../models/case.js';
 import { CaseTaskModel } from '../../models/case-task.js';
 import { OrganisationModel } from '../../models/organisation.js';
-import { SystemStateModel } from '../../models/system-state.js';
-import { UserModel } from '../../models/user.js';
 import { trusted } from '../auth/trusted.js';
 import { assignCase } from '../cases/cases.js';
 import { addTask, assignTask, completeTask } from '../cases/notes.js';
+import { claim, dayFromToday, random, staff } from './common.js';
 
 export const DEMO_TASK_TITLES = [
   'Call the school about enrolment (demo)',
@@ -25,36 +21,6 @@ export const DEMO_TASK_TITLES = [
   'Visit the kinship carer (demo)',
   'Send the counselling schedule to the guardian (demo)',
 ];
-
-/** Mulberry32, as the demo cases use: the same tasks on every machine. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function dayFromToday(days: number): string {
-  return new Date(clock.ms() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function staff(organisationId: string, role: Role): Promise<Caller | undefined> {
-  const u = await UserModel.findOne({ organisationId, roles: role, demo: true }).lean();
-  return u ? { userId: String(u._id), organisationId, roles: u.roles as Role[], team: u.team ?? undefined, ip: '127.0.0.1' } : undefined;
-}
-
-async function claim(code: string): Promise<boolean> {
-  try {
-    await SystemStateModel.create({ _id: `demo-tasks:${code}`, at: new Date() });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
-}
 
 /**
  * Adds the demo tasks to each demo NGO that has demo cases and has not had them yet; returns how many
@@ -69,7 +35,7 @@ export async function seedDemoTasks(): Promise<number> {
     const [worker, supervisor] = await Promise.all([staff(organisationId, 'caseworker'), staff(organisationId, 'supervisor')]);
     if (!worker || !supervisor) continue;
     const cases = await CaseModel.find(trusted({ organisationId: org._id, status: { $in: ['open', 'active'] }, caseworkerIds: worker.userId })).sort({ caseNumber: 1 }).select({ _id: 1, __v: 1, caseworkerIds: 1 }).lean();
-    if (cases.length === 0 || !(await claim(org.code))) continue;
+    if (cases.length === 0 || !(await claim('demo-tasks', org.code))) continue;
     for (const c of cases) {
       if (rnd() >= 0.3) continue;
       const id = String(c._id);
