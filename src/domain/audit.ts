@@ -42,6 +42,11 @@ export const AUDIT_ACTIONS = [
   'search_reindex',
   'export',
   'referral_step',
+  'referral_view',
+  'referral_change',
+  'referral_message',
+  'referral_download',
+  'consent_override',
   // Assessments, care plans, reviews, legal cases, closure and follow-up visits.
   'assessment_view',
   'assessment_create',
@@ -83,5 +88,6 @@ export const AUDIT_REASONS = [
   'upload_refused',
   'role_not_for_organisation',
   'own_submission',
+  'consent_missing',
 ] as const;
 export type AuditReason = (typeof AUDIT_REASONS)[number];

@@ -17,6 +17,8 @@ export const ACTIONS = [
   'case.list-deidentified',
   'careplan.approve',
   'referral.send',
+  /** Send a referral without a recorded consent, with a written reason (SECURITY.md C4). */
+  'referral.override',
   'referral.respond',
   'report.read',
   // Administration.
@@ -35,7 +37,7 @@ const CASEWORK: Action[] = ['case.list', 'case.read', 'case.create', 'case.updat
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = Object.freeze({
   caseworker: CASEWORK,
-  supervisor: [...CASEWORK, 'case.assign', 'case.close', 'case.history', 'careplan.approve'],
+  supervisor: [...CASEWORK, 'case.assign', 'case.close', 'case.history', 'careplan.approve', 'referral.override'],
   manager: ['case.list', 'case.list-deidentified', 'report.read'],
   partner: ['referral.respond'],
   admin: ['admin.users', 'admin.organisations'],

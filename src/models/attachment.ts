@@ -1,6 +1,8 @@
-import mongoose, { Schema, Types, model, type InferSchemaType } from 'mongoose';
+import type mongoose from 'mongoose';
+import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 import { ATTACHMENT_TYPES } from '../domain/cases.js';
 import { LOOKUPS } from '../domain/lookups.js';
+import { contentBucket, ensureBucketIndexes } from './buckets.js';
 
 /**
  * A file on a case (SECURITY.md I4). The content is encrypted as one AES-256-GCM message; `header`
@@ -43,27 +45,12 @@ export const AttachmentModel = model('Attachment', attachmentSchema, 'attachment
  */
 export const ATTACHMENT_CONTENT_BUCKET = 'attachment_content';
 
-type Db = NonNullable<typeof mongoose.connection.db>;
-const buckets = new WeakMap<Db, mongoose.mongo.GridFSBucket>();
-
-/** The bucket on the current connection's database (one instance per database, as the driver expects). */
+/** The bucket on the current connection's database. */
 export function attachmentContent(): mongoose.mongo.GridFSBucket {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('the database is not connected');
-  let bucket = buckets.get(db);
-  if (!bucket) buckets.set(db, (bucket = new mongoose.mongo.GridFSBucket(db, { bucketName: ATTACHMENT_CONTENT_BUCKET })));
-  return bucket;
+  return contentBucket(ATTACHMENT_CONTENT_BUCKET);
 }
 
-/**
- * The two indexes of the GridFS specification, made the way the driver makes them (same keys, same
- * default names), so creating them again is a no-op. The driver builds them only on the first upload
- * into an empty bucket; made here, a read of a file's chunks or a search for an attachment's files is
- * served by an index whatever state the collections are in.
- */
-export async function ensureAttachmentContentIndexes(): Promise<void> {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('the database is not connected');
-  await db.collection(`${ATTACHMENT_CONTENT_BUCKET}.files`).createIndex({ filename: 1, uploadDate: 1 });
-  await db.collection(`${ATTACHMENT_CONTENT_BUCKET}.chunks`).createIndex({ files_id: 1, n: 1 }, { unique: true });
+/** The GridFS specification's indexes on the bucket (models/buckets.ts). */
+export function ensureAttachmentContentIndexes(): Promise<void> {
+  return ensureBucketIndexes(ATTACHMENT_CONTENT_BUCKET);
 }

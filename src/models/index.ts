@@ -21,3 +21,7 @@ export { CarePlanModel } from './care-plan.js';
 export { ReviewModel } from './review.js';
 export { ClosureProposalModel } from './closure-proposal.js';
 export { FollowUpModel } from './follow-up.js';
+export { ReferralModel } from './referral.js';
+export { ReferralMessageModel } from './referral-message.js';
+export { ReferralFileModel } from './referral-file.js';
+export { NotificationModel } from './notification.js';

@@ -18,6 +18,11 @@ import { caseNoteRoutes } from './cases/notes.js';
 import { assessmentRoutes } from './care/assessments.js';
 import { homeRoutes } from './home/index.js';
 import { legalRoutes } from './legal/index.js';
+import { notificationRoutes } from './notifications/index.js';
+import { partnerRoutes } from './partner/index.js';
+import { referralRoutes } from './referrals/index.js';
+import { referralMessageRoutes } from './referrals/messages.js';
+import { referralPdfRoutes } from './referrals/pdf.js';
 
 export function pageRoutes(options: { limit: RequestHandler }): Router {
   const router = Router();
@@ -38,6 +43,11 @@ export function pageRoutes(options: { limit: RequestHandler }): Router {
   router.use(caseClosureRoutes);
   router.use(assessmentRoutes);
   router.use(legalRoutes);
+  router.use(referralRoutes);
+  router.use(referralMessageRoutes);
+  router.use(referralPdfRoutes);
+  router.use(partnerRoutes);
+  router.use(notificationRoutes);
   return router;
 }
 

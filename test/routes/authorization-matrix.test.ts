@@ -26,6 +26,8 @@ import { AttachmentModel } from '../../src/models/attachment.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
 import { testApp } from '../helpers/app.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
+import { buildReferral } from '../helpers/referrals.js';
+import type { ReferralStatus } from '../../src/domain/referrals.js';
 import { closeThroughApproval, makeActive } from '../helpers/closures.js';
 import { approvedPlan, draftPlan, returnedPlan, returnedReview, submittedPlan, submittedReview } from './care/plan-fixtures.js';
 import { useDatabase } from '../helpers/db.js';
@@ -71,8 +73,20 @@ interface Row {
    * also tried on a case of the caller's organisation that is neither assigned to them nor in their
    * team (`unassigned`), which answers 404 like another organisation's.
    */
-  target?: 'user' | 'invited-user' | 'organisation' | 'team' | CaseTarget;
+  target?: 'user' | 'invited-user' | 'organisation' | 'team' | CaseTarget | ReferralTarget;
 }
+
+/**
+ * A referral. `referral` (a draft) and `referral-sent` are the sending side's: `:id` is the referral of
+ * a case tried as case routes are (own, unassigned, other). `partner-referral-<state>` is the receiving
+ * side's: a referral in that state addressed to the caller's organisation (own) or to another (other);
+ * the final states answer 404 even when addressed to the caller (C3).
+ */
+type ReferralTarget = SenderReferralTarget | PartnerReferralTarget;
+type SenderReferralTarget = 'referral' | 'referral-sent';
+type PartnerReferralTarget = 'partner-referral' | 'partner-referral-accepted' | 'partner-referral-revoked' | 'partner-referral-declined' | 'partner-referral-completed';
+const isReferralTarget = (t: Row['target']): t is SenderReferralTarget => typeof t === 'string' && (t === 'referral' || t === 'referral-sent');
+const isPartnerTarget = (t: Row['target']): t is PartnerReferralTarget => typeof t === 'string' && t.startsWith('partner-referral');
 
 /** A case, or a case and one of its parts (`:memberId`, `:consentId`, `:taskId`, `:attachmentId`). */
 type CaseTarget = 'case' | 'case-member' | 'case-consent' | 'case-task' | 'case-attachment' | 'case-legal' | 'case-hearing' | 'case-assessment' | 'case-follow-up' | CarePlanTarget;
@@ -339,6 +353,17 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
 
     async function target(kind: Row['target'], relationship: Relationship): Promise<Record<string, string>> {
       if (isCaseTarget(kind)) return caseTarget(kind, relationship);
+      if (isReferralTarget(kind)) {
+        const id = (await caseTarget('case', relationship)).id!;
+        const owner = relationship === 'own' ? users.get('caseworker')! : relationship === 'unassigned' ? otherWorker : otherUser;
+        return { id: await buildReferral(id, String(new Types.ObjectId()), owner.id, { status: kind === 'referral' ? 'draft' : 'sent' }) };
+      }
+      if (isPartnerTarget(kind)) {
+        // Sent by another NGO's caseworker, addressed to the caller's organisation or to another one.
+        const caseId = await buildCase(otherUser, {}, { team: 'Team B' });
+        const status = (kind.replace(/^partner-referral-?/, '') || 'sent') as ReferralStatus;
+        return { id: await buildReferral(caseId, relationship === 'own' ? ownOrg : String(new Types.ObjectId()), otherUser.id, { status }) };
+      }
       return { id: await userOrOrganisation(kind, relationship === 'own' ? 'own' : 'other') };
     }
 
@@ -372,7 +397,7 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
         const row = MATRIX[key]!;
         const [method, pattern] = key.split(' ') as [string, string];
         for (const subject of ['anonymous', ...ROLES] as Subject[]) {
-          const relationships: Relationship[] = !row.target ? ['own'] : isCaseTarget(row.target) ? ['own', 'unassigned', 'other'] : ['own', 'other'];
+          const relationships: Relationship[] = !row.target ? ['own'] : isCaseTarget(row.target) || isReferralTarget(row.target) ? ['own', 'unassigned', 'other'] : ['own', 'other'];
           for (const relationship of relationships) {
             // A subject the permission refuses never reaches the record: made-up ids do, and save building one.
             const params = !row.target ? {} : admits(row.permission, subject) ? await target(row.target, relationship) : Object.fromEntries([...pattern.matchAll(/:(\w+)/g)].map((m) => [m[1]!, String(new Types.ObjectId())]));
@@ -389,7 +414,7 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
                   ? row.allowed
                   : row.other!;
             if (res.status !== expected) failures.push(`${key} as ${subject} (${relationship}): ${res.status}, expected ${expected}`);
-            if (expected === 404 && relationship !== 'own' && subject !== 'anonymous') {
+            if (expected === 404 && (relationship !== 'own' || isPartnerTarget(row.target)) && subject !== 'anonymous') {
               const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordId: id, userId: users.get(subject)!.id }).lean();
               if (!entry) failures.push(`${key} as ${subject}: no access_denied entry for ${id}`);
             }

@@ -1,0 +1,4 @@
+/** Each user's notifications. */
+import { Router } from 'express';
+
+export const notificationRoutes = Router();

@@ -1,0 +1,4 @@
+/** The referral form as PDF, from both sides. */
+import { Router } from 'express';
+
+export const referralPdfRoutes = Router();
