@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   cases: () => import('./cases.js'),
   engines: () => import('./engines.js'),
   'upsert-race': () => import('./upsert-race.js'),
+  referrals: () => import('./referrals.js'),
 };
 
 const name = process.argv[2] ?? 'pages';

@@ -13,6 +13,7 @@ import { ensureIndexes } from './services/database.js';
 import { seedDemoCases } from './services/demo/cases.js';
 import { demoAccounts, seedDemoIfEmpty } from './services/demo/seed.js';
 import { DEMO_PASSWORD } from './services/demo/users.js';
+import { startNotificationTimers } from './services/notifications/reminders.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   server.requestTimeout = 60_000;
 
   let database: OpenDatabase | undefined;
+  const stopTimers: (() => void)[] = [];
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS + 5000);
     forced.unref();
+    for (const stopTimer of stopTimers) stopTimer();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -74,6 +77,8 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   await ensureIndexes();
+  // Referral reminders every hour, and notification emails left waiting swept every minute.
+  stopTimers.push(startNotificationTimers().stop);
 
   if (config.demo && !config.isProduction) {
     const report = await seedDemoIfEmpty();

@@ -19,6 +19,8 @@ import { seedDemoCases } from '../services/demo/cases.js';
 import { seedDemo } from '../services/demo/seed.js';
 import { demoTotp } from '../services/demo/totp.js';
 import { provisionUser } from '../services/admin/user-provisioning.js';
+import { deliverPendingMails } from '../services/notifications/notifications.js';
+import { sendReferralReminders } from '../services/notifications/reminders.js';
 
 interface Command {
   summary: string;
@@ -162,6 +164,14 @@ const COMMANDS: Record<string, Command> = {
       bar.stop();
       if (report.resumedFrom) say(`Resumed after case ${report.resumedFrom}.`);
       say(`${report.adopted} family ratings became assessments, ${report.cleared} empty ones were removed.`);
+    },
+  },
+  'referrals:remind': {
+    summary: 'remind partners of sent referrals past their due date (once each; offline ones: the caseworker), and send notification emails left waiting',
+    async run() {
+      const report = await sendReferralReminders();
+      const mails = await deliverPendingMails();
+      say(`${report.reminded} referral reminders sent${report.failed ? `, ${report.failed} left for the next run` : ''}; ${mails} waiting notification emails sent.`);
     },
   },
   'audit:verify': {

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { LOCALES, LOCALE_INFO, type Locale } from '../domain/locales.js';
 import { can } from '../domain/permissions.js';
 import { reminderFor } from '../services/home/reminders.js';
+import { unreadCount } from '../services/notifications/list.js';
 import { languageLocals, type PageLocals } from './page-locals.js';
 
 /**
@@ -29,7 +30,7 @@ function languageOffer(req: Request) {
 
 /**
  * What the layout shows a signed-in user: the page in their profile's language and calendar, their
- * name, the sections their roles open, and for case work the reminder of what is due (pages only:
+ * name, the sections their roles open, their unread notifications, and for case work the reminder of what is due (pages only:
  * a GET, signed in all the way; it never holds the page up, see services/home/reminders.ts).
  */
 export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestHandler {
@@ -51,9 +52,13 @@ export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestH
         admin: can(user.roles, 'admin.users'),
         audit: can(user.roles, 'audit.read'),
         cases: can(user.roles, 'case.list'),
+        partner: can(user.roles, 'referral.respond'),
         returnTo: req.originalUrl.slice(0, 300),
       };
-      if (req.method === 'GET' && req.mfaDone && req.caller && !user.mustChangePassword) res.locals.reminder = await reminderFor(req.caller);
+      if (req.method === 'GET' && req.mfaDone && req.caller && !user.mustChangePassword) {
+        // The unread notifications beside the reminder: one indexed count (services/notifications/list.ts).
+        [res.locals.reminder, res.locals.unreadNotifications] = await Promise.all([reminderFor(req.caller), unreadCount(req.caller)]);
+      }
     }
     next();
   };

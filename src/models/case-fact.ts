@@ -15,6 +15,21 @@ const followUpSchema = new Schema(
   { months: { type: Number, required: true }, dueDate: { type: Date, required: true }, done: { type: Boolean, required: true }, safe: { type: Boolean }, livingAsPlanned: { type: Boolean }, inSchoolOrWork: { type: Boolean } },
   { _id: false },
 );
+/** One sent referral: codes, dates and day counts (services/referrals/facts.ts defines `outcome`). */
+const referralFactSchema = new Schema(
+  {
+    service: { type: String, required: true },
+    toOrganisationId: { type: Types.ObjectId, ref: 'Organisation', required: true },
+    toCountry: { type: String },
+    status: { type: String, required: true },
+    sentAt: { type: Date },
+    daysToAcknowledge: { type: Number },
+    daysToAccept: { type: Number },
+    daysToComplete: { type: Number },
+    outcome: { type: String, required: true },
+  },
+  { _id: false },
+);
 
 const caseFactSchema = new Schema(
   {
@@ -43,6 +58,7 @@ const caseFactSchema = new Schema(
     closureReason: { type: String },
     closedAt: { type: Date },
     followUps: { type: [followUpSchema], default: [] },
+    referrals: { type: [referralFactSchema], default: [] },
     demo: { type: Boolean, default: false },
   },
   { timestamps: true },

@@ -25,3 +25,4 @@ export { ReferralModel } from './referral.js';
 export { ReferralMessageModel } from './referral-message.js';
 export { ReferralFileModel } from './referral-file.js';
 export { NotificationModel } from './notification.js';
+export { NotificationMailModel } from './notification-mail.js';

@@ -15,6 +15,9 @@ import { ClosureProposalModel } from '../models/closure-proposal.js';
 import { FollowUpModel } from '../models/follow-up.js';
 import { LegalCaseModel } from '../models/legal-case.js';
 import { LegalHearingModel } from '../models/legal-hearing.js';
+import { ReferralModel } from '../models/referral.js';
+import { ReferralFileModel } from '../models/referral-file.js';
+import { ReferralMessageModel } from '../models/referral-message.js';
 import { ReviewModel } from '../models/review.js';
 import { CaseModel } from '../models/case.js';
 import { CaseChangeModel } from '../models/case-change.js';
@@ -22,6 +25,7 @@ import { CaseNoteModel } from '../models/case-note.js';
 import { CaseTaskModel } from '../models/case-task.js';
 import { UserModel } from '../models/user.js';
 import { deleteContent, deleteStrayContent, openContent, storeContent } from './cases/attachment-content.js';
+import { referralFileContent } from './referrals/file-copies.js';
 import { audit } from './audit/audit.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoints.js';
 
@@ -40,6 +44,9 @@ const SEALED = [
   ['legal_hearings', () => LegalHearingModel.collection],
   ['closure_proposals', () => ClosureProposalModel.collection],
   ['follow_ups', () => FollowUpModel.collection],
+  ['referrals', () => ReferralModel.collection],
+  ['referral_messages', () => ReferralMessageModel.collection],
+  ['referral_files', () => ReferralFileModel.collection],
 ] as const;
 
 /** The names of the collections keys:rotate visits (a test checks no collection with sealed values is missing). */
@@ -137,34 +144,61 @@ function updateFor(doc: Record<string, unknown>, key: string): { filter: Record<
 }
 
 /**
- * An attachment's file, in three steps that each leave it readable: a new GridFS file under the new
+ * Where the encrypted files of one collection live: the GridFS content (named after the document's
+ * id) and the guarded move of the document to a new file. Attachments and the referrals' own copies
+ * of them are rotated the same way.
+ */
+interface FileStore {
+  open(fileId: Types.ObjectId, header: string): Promise<Buffer>;
+  store(ownerId: Types.ObjectId, ciphertext: Buffer): Promise<Types.ObjectId>;
+  remove(fileId: Types.ObjectId): Promise<void>;
+  removeStray(ownerId: Types.ObjectId, keep: Types.ObjectId): Promise<number>;
+  move(doc: { _id: Types.ObjectId; header: string; fileId: Types.ObjectId }, next: { header: string; fileId: Types.ObjectId }): Promise<boolean>;
+}
+
+const FILE_STORES: Partial<Record<(typeof SEALED)[number][0], FileStore>> = {
+  attachments: {
+    open: openContent,
+    store: storeContent,
+    remove: deleteContent,
+    removeStray: deleteStrayContent,
+    move: async (doc, next) => (await AttachmentModel.updateOne({ _id: doc._id, header: doc.header, fileId: doc.fileId }, { $set: next })).modifiedCount === 1,
+  },
+  referral_files: {
+    ...referralFileContent,
+    move: async (doc, next) => (await ReferralFileModel.updateOne({ _id: doc._id, header: doc.header, fileId: doc.fileId }, { $set: next })).modifiedCount === 1,
+  },
+};
+
+/**
+ * A document's file, in three steps that each leave it readable: a new GridFS file under the new
  * key is written first; then one update, guarded by the header and file it replaces, moves the
- * attachment to it; then the old file is removed. A run stopped after the first step leaves a stray
- * new file, one stopped after the second a stray old one: whichever run visits the attachment next
+ * document to it; then the old file is removed. A run stopped after the first step leaves a stray
+ * new file, one stopped after the second a stray old one: whichever run visits the document next
  * removes every file of it but the one it points to, so a resumed or repeated run ends with exactly one
  * file, and one already under the new key is not written again. A concurrent rotation that loses the
  * guarded update removes its own new file.
  */
-async function rotateFile(doc: { _id: Types.ObjectId; header: string; fileId: Types.ObjectId }, key: string): Promise<boolean> {
+async function rotateFile(doc: { _id: Types.ObjectId; header: string; fileId: Types.ObjectId }, key: string, files: FileStore): Promise<boolean> {
   if (sealedKeyId(doc.header) === key) {
-    await deleteStrayContent(doc._id, doc.fileId);
+    await files.removeStray(doc._id, doc.fileId);
     return false;
   }
-  const plain = await openContent(doc.fileId, doc.header);
+  const plain = await files.open(doc.fileId, doc.header);
   const { header, body } = encryptBytes(plain);
-  const fileId = await storeContent(doc._id, body);
-  const moved = await AttachmentModel.updateOne({ _id: doc._id, header: doc.header, fileId: doc.fileId }, { $set: { header, fileId } });
-  if (moved.modifiedCount !== 1) {
-    await deleteContent(fileId);
+  const fileId = await files.store(doc._id, body);
+  if (!(await files.move(doc, { header, fileId }))) {
+    await files.remove(fileId);
     return false;
   }
-  await deleteStrayContent(doc._id, fileId);
+  await files.removeStray(doc._id, fileId);
   return true;
 }
 
 async function rotateOne(collection: Raw, name: string, doc: Record<string, unknown>, key: string): Promise<boolean> {
   let changed = false;
-  if (name === 'attachments') changed = await rotateFile(doc as never, key);
+  const files = FILE_STORES[name as keyof typeof FILE_STORES];
+  if (files && typeof doc.header === 'string') changed = await rotateFile(doc as never, key, files);
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = attempt === 0 ? doc : ((await collection.findOne({ _id: doc._id as Types.ObjectId })) as Record<string, unknown> | null);
     if (!current) return changed;

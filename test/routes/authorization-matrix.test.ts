@@ -33,6 +33,7 @@ import { approvedPlan, draftPlan, returnedPlan, returnedReview, submittedPlan, s
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
 import { csrfFrom, signIn, tokenOf, type Agent } from '../helpers/session.js';
+import { NotificationModel } from '../../src/models/notification.js';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean>; stack: { handle: { permission?: RoutePermission } }[] };
@@ -73,7 +74,7 @@ interface Row {
    * also tried on a case of the caller's organisation that is neither assigned to them nor in their
    * team (`unassigned`), which answers 404 like another organisation's.
    */
-  target?: 'user' | 'invited-user' | 'organisation' | 'team' | CaseTarget | ReferralTarget;
+  target?: 'user' | 'invited-user' | 'organisation' | 'team' | CaseTarget | ReferralTarget | 'notification';
 }
 
 /**
@@ -229,6 +230,38 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id/legal/:legalId/hearings/:hearingId/outcome': { permission: 'case.update', allowed: 422, other: 404, target: 'case-hearing', body: {} },
   'GET /cases/:id/legal/:legalId/support/new': { permission: 'case.update', allowed: 200, other: 404, target: 'case-legal' },
   'POST /cases/:id/legal/:legalId/support': { permission: 'case.update', allowed: 422, other: 404, target: 'case-legal', body: {} },
+  // Referrals, the sending side.
+  'GET /cases/:id/referrals/new': { permission: 'referral.send', allowed: 200, other: 404, target: 'case' },
+  'POST /cases/:id/referrals': { permission: 'referral.send', allowed: 422, other: 404, target: 'case', body: {} },
+  'GET /referrals/:id': { permission: 'case.read', allowed: 200, other: 404, target: 'referral-sent' },
+  'GET /referrals/:id/edit': { permission: 'referral.send', allowed: 200, other: 404, target: 'referral' },
+  'POST /referrals/:id': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral', body: {} },
+  'GET /referrals/:id/preview': { permission: 'referral.send', allowed: 200, other: 404, target: 'referral' },
+  // No consent is recorded for the target's partner: sending is refused at the consent gate.
+  'POST /referrals/:id/send': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral', body: {} },
+  'POST /referrals/:id/snapshot': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral-sent', body: {} },
+  'POST /referrals/:id/revoke': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral-sent', body: {} },
+  'POST /referrals/:id/delivery': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral-sent', body: {} },
+  'POST /referrals/:id/answer': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral-sent', body: {} },
+  // Referrals: messages and translations, from both sides.
+  'POST /referrals/:id/messages': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral-sent', body: {} },
+  'POST /referrals/:id/translations': { permission: 'referral.send', allowed: 422, other: 404, target: 'referral-sent', body: {} },
+  // Referrals: the PDF form, from both sides.
+  'GET /referrals/:id/form.pdf': { permission: 'referral.send', allowed: 200, other: 404, target: 'referral-sent' },
+  'GET /partner/referrals/:id/form.pdf': { permission: 'referral.respond', allowed: 200, other: 404, target: 'partner-referral' },
+  // The partner portal.
+  'GET /partner/referrals': { permission: 'referral.respond', allowed: 200 },
+  'GET /partner/referrals/:id': { permission: 'referral.respond', allowed: 200, other: 404, target: 'partner-referral' },
+  'POST /partner/referrals/:id/move': { permission: 'referral.respond', allowed: 422, other: 404, target: 'partner-referral', body: {} },
+  'POST /partner/referrals/:id/messages': { permission: 'referral.respond', allowed: 422, other: 404, target: 'partner-referral', body: {} },
+  'POST /partner/referrals/:id/translations': { permission: 'referral.respond', allowed: 422, other: 404, target: 'partner-referral', body: {} },
+  // The target shares no file: `:fileId` names none of the referral's, which answers 404 (audited against the referral) like any other.
+  'GET /partner/referrals/:id/files/:fileId': { permission: 'referral.respond', allowed: 404, other: 404, target: 'partner-referral' },
+  // Notifications.
+  'GET /notifications': { permission: 'signed-in', allowed: 200 },
+  'POST /notifications/read-all': { permission: 'signed-in', allowed: 303 },
+  // `notification`: one of the caller's own (own) or of another user (other).
+  'POST /notifications/:id/read': { permission: 'signed-in', allowed: 303, other: 404, target: 'notification' },
 };
 
 function admits(permission: RoutePermission, subject: Subject): boolean {
@@ -351,7 +384,13 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
       return params;
     }
 
-    async function target(kind: Row['target'], relationship: Relationship): Promise<Record<string, string>> {
+    async function target(kind: Row['target'], relationship: Relationship, subject: Subject): Promise<Record<string, string>> {
+      if (kind === 'notification') {
+        const at = new Date();
+        const userId = relationship === 'own' ? users.get(subject)!.id : otherUser.id;
+        const [n] = await NotificationModel.create([{ userId, organisationId: otherOrg, kind: 'message', referralId: new Types.ObjectId(), reference: 'RF-TEST-MATRIX', side: 'sender', at, expiresAt: new Date(at.getTime() + 86_400_000) }]);
+        return { id: String(n!._id) };
+      }
       if (isCaseTarget(kind)) return caseTarget(kind, relationship);
       if (isReferralTarget(kind)) {
         const id = (await caseTarget('case', relationship)).id!;
@@ -388,6 +427,27 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
       return agent.post(path).type('form').send({ ...body, _csrf: token });
     }
 
+    it('answers 404 with an access_denied entry to partner staff of the addressed organisation once the referral was revoked, declined or completed (C3)', async function () {
+      this.timeout(300_000);
+      const failures: string[] = [];
+      const partner = users.get('partner')!;
+      const keys = Object.keys(MATRIX).filter((k) => k.split(' ')[1]!.startsWith('/partner/referrals/:id'));
+      expect(keys.length, 'partner routes on one referral').to.be.greaterThan(4);
+      for (const key of keys) {
+        const row = MATRIX[key]!;
+        const [method, pattern] = key.split(' ') as [string, string];
+        for (const kind of ['partner-referral-revoked', 'partner-referral-declined', 'partner-referral-completed'] as const) {
+          const { id } = await target(kind, 'own', 'partner');
+          const path = pattern.replace(':id', id!).replace(':fileId', String(new Types.ObjectId()));
+          const res = await call('partner', method, path, { ...row, body: row.body ?? {} });
+          if (res.status !== 404) failures.push(`${key} (${kind}): ${res.status}, expected 404`);
+          const entry = await AuditEntryModel.findOne({ action: 'access_denied', recordId: id, userId: partner.id }).lean();
+          if (!entry) failures.push(`${key} (${kind}): no access_denied entry for ${id}`);
+        }
+      }
+      expect(failures).to.deep.equal([]);
+    });
+
     it('answers each subject as the matrix says, and audits denials on records', async function () {
       this.timeout(900_000);
       const failures: string[] = [];
@@ -400,7 +460,7 @@ describe('authorization matrix (SECURITY.md C1, C2, C6)', () => {
           const relationships: Relationship[] = !row.target ? ['own'] : isCaseTarget(row.target) || isReferralTarget(row.target) ? ['own', 'unassigned', 'other'] : ['own', 'other'];
           for (const relationship of relationships) {
             // A subject the permission refuses never reaches the record: made-up ids do, and save building one.
-            const params = !row.target ? {} : admits(row.permission, subject) ? await target(row.target, relationship) : Object.fromEntries([...pattern.matchAll(/:(\w+)/g)].map((m) => [m[1]!, String(new Types.ObjectId())]));
+            const params = !row.target ? {} : admits(row.permission, subject) ? await target(row.target, relationship, subject) : Object.fromEntries([...pattern.matchAll(/:(\w+)/g)].map((m) => [m[1]!, String(new Types.ObjectId())]));
             const id = params.id ?? '';
             const path = pattern.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? `:${name}`);
             const res = await call(subject, method, path, row);

@@ -118,22 +118,22 @@ describe('the header reminder', () => {
   };
 
   it('sums every kind of the role, and the overdue ones of dated kinds only', async () => {
-    expect(await countReminder(caller, fake(2, 1))).to.deep.equal({ due: 10, overdue: 5 });
-    // A supervisor has three kinds of decisions besides: counted as due, never as overdue.
+    expect(await countReminder(caller, fake(2, 1))).to.deep.equal({ due: 14, overdue: 6 });
+    // Partners' messages on a caseworker's referrals, and a supervisor's three kinds of decisions: counted as due, never as overdue.
     const supervisor = { ...caller, roles: ['supervisor' as const] };
-    expect(await countReminder(supervisor, fake(2, 1))).to.deep.equal({ due: 16, overdue: 5 });
+    expect(await countReminder(supervisor, fake(2, 1))).to.deep.equal({ due: 20, overdue: 6 });
     expect(await countReminder({ ...caller, roles: ['manager'] }, fake(2, 1))).to.deep.equal({ due: 0, overdue: 0 });
   });
 
   it('is remembered per user for a minute, and never shown to another user', async () => {
     const first = await reminderFor(caller, fake(3, 0));
-    expect(first).to.deep.equal({ due: 15, overdue: 0 });
+    expect(first).to.deep.equal({ due: 21, overdue: 0 });
     expect(await reminderFor(caller, fake(9, 9)), 'remembered').to.deep.equal(first);
     const other = { ...caller, userId: new Types.ObjectId().toHexString() };
     expect(await reminderFor(other, fake(0, 0)), 'another user counts their own').to.deep.equal({ due: 0, overdue: 0 });
-    expect(await reminderFor({ ...caller, roles: ['caseworker', 'supervisor'] }, fake(1, 0)), 'a role change counts afresh').to.deep.equal({ due: 13, overdue: 0 });
+    expect(await reminderFor({ ...caller, roles: ['caseworker', 'supervisor'] }, fake(1, 0)), 'a role change counts afresh').to.deep.equal({ due: 17, overdue: 0 });
     advance(REMINDER_TTL_MS + 1000);
-    expect(await reminderFor({ ...caller, roles: ['caseworker', 'supervisor'] }, fake(9, 9)), 'after a minute').to.deep.equal({ due: 117, overdue: 90 });
+    expect(await reminderFor({ ...caller, roles: ['caseworker', 'supervisor'] }, fake(9, 9)), 'after a minute').to.deep.equal({ due: 153, overdue: 108 });
   });
 
   it('does not hold up the page when the counts are slow, and has them for the next page', async () => {
@@ -150,13 +150,13 @@ describe('the header reminder', () => {
     expect(Date.now() - started).to.be.below(1000);
     release();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(await reminderFor(caller, specs)).to.deep.equal({ due: 5, overdue: 5 });
+    expect(await reminderFor(caller, specs)).to.deep.equal({ due: 7, overdue: 6 });
   });
 
   it('skips the reminder when the database fails, and tries again on the next page', async () => {
     const failing = Object.fromEntries(WORK_KINDS.map((k) => [k, { ...WORK_SPECS[k], source: (async () => Promise.reject(new Error('database down'))) as WorkSource }])) as Record<WorkKind, WorkSpec>;
     expect(await reminderFor(caller, failing)).to.equal(undefined);
-    expect(await reminderFor(caller, fake(1, 0)), 'the failure was not remembered').to.deep.equal({ due: 5, overdue: 0 });
+    expect(await reminderFor(caller, fake(1, 0)), 'the failure was not remembered').to.deep.equal({ due: 7, overdue: 0 });
   });
 
   it('shares one count among pages asked for at once', async () => {

@@ -18,7 +18,11 @@ import { inTransaction } from '../../lib/db/index.js';
 import { CaseModel } from '../../models/case.js';
 import { ClosureProposalModel } from '../../models/closure-proposal.js';
 import { FollowUpModel } from '../../models/follow-up.js';
+import { ReferralModel } from '../../models/referral.js';
+import { OPEN_STATUSES } from '../../domain/referrals.js';
 import { audit } from '../audit/audit.js';
+import { trusted } from '../auth/trusted.js';
+import { deliverReferralMails, notifyReferral } from '../notifications/notifications.js';
 import { refreshCaseFacts } from '../facts/facts.js';
 import { followUpsOf, type FollowUpRow } from './follow-ups.js';
 import { StaleVersion, caseInScope, changesSince, recordChange, seal, unseal, userNames, versionOf, type LeanCase } from './records.js';
@@ -150,7 +154,8 @@ async function decidable(caller: Caller, id: string, proposalId: string, action:
 
 /**
  * Approves the waiting proposal: the case closes with its reason and date (status, closure, history,
- * facts), and a reintegration schedules its follow-up visits, all in one transaction.
+ * facts), a reintegration schedules its follow-up visits, and the case's open referrals are revoked,
+ * all in one transaction.
  */
 export async function approveClosure(caller: Caller, id: string, proposalId: string): Promise<void> {
   const { c, p } = await decidable(caller, id, proposalId, 'closure_approve');
@@ -161,8 +166,10 @@ export async function approveClosure(caller: Caller, id: string, proposalId: str
   }
   const by = new Types.ObjectId(caller.userId);
   const now = clock.now();
+  let revoked: string[] = [];
   try {
     await inTransaction(async () => {
+      revoked = [];
       const decided = await ClosureProposalModel.updateOne({ _id: p._id, caseId: c._id, status: 'proposed' }, { $set: { status: 'approved', decidedBy: by, decidedAt: now } });
       if (decided.modifiedCount !== 1) throw new Overtaken();
       const closed = (await CaseModel.findOneAndUpdate(
@@ -176,6 +183,7 @@ export async function approveClosure(caller: Caller, id: string, proposalId: str
       if (visits.length > 0) {
         await FollowUpModel.insertMany(visits.map((v) => ({ caseId: c._id, organisationId: c.organisationId, proposalId: p._id, closedOn: p.date, months: v.months, dueDate: v.dueDate, status: 'scheduled' })));
       }
+      revoked = await revokeOpenReferrals(caller, c._id, now);
       await refreshCaseFacts(c._id);
     });
   } catch (err) {
@@ -183,6 +191,40 @@ export async function approveClosure(caller: Caller, id: string, proposalId: str
     await refuse(caller, 'closure_approve', id, 'transition_refused', { _form: 'closure:errors.notWaiting' });
   }
   await audit(caller, { action: 'closure_approve', outcome: 'success', recordType: 'case', recordId: id });
+  for (const referralId of revoked) {
+    await deliverReferralMails(referralId);
+    await audit(caller, { action: 'referral_step', outcome: 'success', recordType: 'referral', recordId: referralId });
+  }
+}
+
+/**
+ * A closed case is referred nowhere any more (SECURITY.md C3): inside the closure's transaction, every
+ * referral of the case still open (sent, acknowledged, accepted, in progress) is revoked by the
+ * approver, with a step without a note, and its partner is told. One conditional update per state
+ * it leaves from, so each step records that state; the snapshot isolation of the transaction means a
+ * partner's move at the same moment either lands before (and is revoked from its new state) or
+ * conflicts and is retried by the driver. applyMove is not used: it opens its own transaction. Returns
+ * the ids revoked, for the audit written after the transaction.
+ */
+async function revokeOpenReferrals(caller: Caller, caseId: Types.ObjectId, now: Date): Promise<string[]> {
+  const open = await ReferralModel.find(trusted({ caseId, status: { $in: [...OPEN_STATUSES] } })).select({ _id: 1, status: 1 }).lean();
+  if (open.length === 0) return [];
+  const by = new Types.ObjectId(caller.userId);
+  const byOrganisationId = new Types.ObjectId(caller.organisationId);
+  for (const from of OPEN_STATUSES) {
+    const ids = open.filter((r) => r.status === from).map((r) => r._id);
+    if (ids.length === 0) continue;
+    await ReferralModel.updateMany(trusted({ _id: { $in: ids }, status: from }), {
+      $set: { status: 'revoked', statusAt: now, revokedAt: now },
+      $push: { steps: { from, to: 'revoked', at: now, by, byOrganisationId } },
+      $inc: { __v: 1 },
+    });
+  }
+  const revoked = await ReferralModel.find(trusted({ _id: { $in: open.map((r) => r._id) }, status: 'revoked', revokedAt: now }))
+    .select({ _id: 1, reference: 1, status: 1, createdBy: 1, toOrganisationId: 1, fromOrganisationId: 1, offline: 1, demo: 1 })
+    .lean();
+  for (const r of revoked) await notifyReferral(r, { kind: 'state', by: caller, side: 'sender' });
+  return revoked.map((r) => String(r._id));
 }
 
 /** Returns the waiting proposal to whoever proposed it, with a comment; the case stays as it is. */

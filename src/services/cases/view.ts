@@ -20,6 +20,7 @@ import { assigneeOptions, notesOf, peopleOf, tasksOf } from './notes.js';
 import { defaultAssignee } from '../../domain/tasks.js';
 import { closureOfCase } from './closure.js';
 import { legalCasesOf } from '../legal/view.js';
+import { caseReferrals } from '../referrals/sender-view.js';
 import { carePlanSection } from '../care/plans.js';
 import { caseInScope, detailsOf, userNames, versionOf, type CaseDetails } from './records.js';
 
@@ -75,6 +76,8 @@ export async function getCase(caller: Caller, id: string, locale: string) {
   const orgName = new Map(orgs.map((o) => [String(o._id), (o.name as Record<string, string | undefined>)[locale] || o.name?.en || '']));
   // The legal cases of the case, with the next hearing of each (services/legal).
   const legalCases = await legalCasesOf(c._id);
+  // The referrals of the case to partner organisations (services/referrals).
+  const referrals = await caseReferrals(c._id, locale);
   // Where the case stands on closure: a waiting or returned proposal, follow-up visits (services/cases/closure.ts).
   const closing = await closureOfCase(caller, c);
   // The care plan in force, the version being worked on, and reviews (services/care/plans.ts).
@@ -113,6 +116,7 @@ export async function getCase(caller: Caller, id: string, locale: string) {
     taskAssignees: assigneeOptions(peopleOf(c), names, defaultAssignee(peopleOf(c))),
     attachments,
     legalCases,
+    referrals,
     carePlan,
     timeline,
     /** The organisation's time zone, for the times of the timeline (UTC where it has none). */
@@ -123,6 +127,7 @@ export async function getCase(caller: Caller, id: string, locale: string) {
       assign: can(caller.roles, 'case.assign'),
       close: can(caller.roles, 'case.close'),
       history: can(caller.roles, 'case.history'),
+      refer: can(caller.roles, 'referral.send'),
     },
   };
 }

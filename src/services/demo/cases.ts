@@ -16,6 +16,7 @@ import { addNote, addTask } from '../cases/notes.js';
 import { seedDemoTasks } from './tasks.js';
 import { seedDemoClosures } from './closures.js';
 import { seedDemoLegal } from './legal.js';
+import { seedDemoReferrals } from './referrals.js';
 import { seedDemoCarePlansForAll } from './care-plans.js';
 import type { CaseDetails } from '../cases/records.js';
 import { registerCase } from '../cases/cases.js';
@@ -185,5 +186,8 @@ export async function seedDemoCases(onCase: (done: number, total: number) => voi
   // Closures approved, waiting and returned, and follow-up visits after reintegrations (services/demo/closures.ts).
   // Keep it after any demo that makes cases active (care plans): it makes open ones active where too few are.
   if (made > 0) await seedDemoClosures();
+  // Referrals to partners in every state, answered in the partners' languages (services/demo/referrals.ts).
+  // Keep it after the closures: closing a case revokes its open referrals.
+  if (made > 0) await seedDemoReferrals();
   return made;
 }

@@ -109,6 +109,27 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
     name: { en: 'Demo District Welfare Office (fictional)', ms: 'Pejabat Kebajikan Daerah Demo (rekaan)' },
   },
   {
+    code: 'KH-DEMO-SAFEHOME',
+    kind: 'partner',
+    country: 'KH',
+    preferredLocale: 'km',
+    services: ['shelter', 'family_support', 'counselling'],
+    name: { en: 'Demo Safe Home Battambang (fictional)', km: 'ផ្ទះសុវត្ថិភាពសាកល្បង បាត់ដំបង (ប្រឌិត)' },
+  },
+  {
+    // A partner without Haven accounts: referrals to it go as a PDF form, and its answers are recorded by the sender.
+    code: 'PH-DEMO-PARISH',
+    kind: 'partner',
+    country: 'PH',
+    preferredLocale: 'ceb',
+    services: ['education', 'counselling'],
+    name: {
+      en: 'Demo Parish Youth Centre (fictional)',
+      ceb: 'Demo nga Sentro sa Kabatan-onan sa Parokya (dili tinuod)',
+      fil: 'Demo na Sentro ng Kabataan ng Parokya (kathang-isip)',
+    },
+  },
+  {
     code: 'TL-DEMO-KLIBUR',
     kind: 'partner',
     country: 'TL',

@@ -1,6 +1,8 @@
 /**
- * Demo accounts: one per role in each demo NGO and one partner account per demo partner, with
- * generated fictional names in Latin and the local script. Every name says "Demo".
+ * Demo accounts: one per role in each demo NGO and one partner account per demo partner (but the
+ * offline one, PH-DEMO-PARISH, which has none), with generated fictional names in Latin and the local
+ * script. Every name says "Demo". Partner staff read Haven in their organisation's language (Thai,
+ * Khmer, Vietnamese and the others).
  */
 import type { Role } from '../../domain/permissions.js';
 
@@ -44,6 +46,7 @@ const PARTNER_STAFF: Record<string, { cc: string; name: string }> = {
   'LA-DEMO-HOSPITAL': { cc: 'la', name: 'Khamla Demo (ຄຳລາ ເດໂມ)' },
   'MM-DEMO-LEGALAID': { cc: 'mm', name: 'Aung Demo (အောင် ဒီမို)' },
   'VN-DEMO-SCHOOL': { cc: 'vn', name: 'Nguyễn Demo Lan' },
+  'KH-DEMO-SAFEHOME': { cc: 'kh', name: 'Chea Demo Sokha (ជា សុខា ដេម៉ូ)' },
   'ID-DEMO-RUMAHAMAN': { cc: 'id', name: 'Dewi Demo Lestari' },
   'MY-DEMO-WELFARE': { cc: 'my', name: 'Aisyah Demo binti Ahmad' },
   'TL-DEMO-KLIBUR': { cc: 'tl', name: 'Maria Demo da Costa' },

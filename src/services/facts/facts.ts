@@ -13,9 +13,10 @@ import { assessmentFacts } from '../care/assessment-facts.js';
 import { carePlanFacts } from '../care/plan-facts.js';
 import { closureFacts } from '../cases/closure-facts.js';
 import { legalFacts } from '../legal/facts.js';
+import { referralFacts } from '../referrals/facts.js';
 import type { CaseFactFields, FactPart } from './parts.js';
 
-const PARTS: readonly FactPart[] = [assessmentFacts, carePlanFacts, legalFacts, closureFacts];
+const PARTS: readonly FactPart[] = [assessmentFacts, carePlanFacts, legalFacts, closureFacts, referralFacts];
 
 /** The facts of one case as its records say now, or undefined when the case is gone. */
 export async function computeCaseFacts(caseId: Types.ObjectId): Promise<CaseFactFields | undefined> {
@@ -46,6 +47,7 @@ export async function computeCaseFacts(caseId: Types.ObjectId): Promise<CaseFact
     closureReason: c.status === 'closed' ? (c.closure?.reason ?? undefined) : undefined,
     closedAt: c.status === 'closed' ? (c.closure?.date ?? undefined) : undefined,
     followUps: [],
+    referrals: [],
     demo: c.demo ?? false,
   };
   for (const part of PARTS) Object.assign(facts, await part(caseId, intakeDate));

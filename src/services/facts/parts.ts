@@ -8,6 +8,18 @@ import type { Types } from 'mongoose';
 export interface GoalCount { domain: string; set: number; achieved: number }
 export interface WellbeingFact { domain: string; first: number; firstAt: Date; latest: number; latestAt: Date }
 export interface LegalFact { status: string; verdict?: string | undefined }
+/** One sent referral (services/referrals/facts.ts says what `outcome` holds). */
+export interface ReferralFact {
+  service: string;
+  toOrganisationId: Types.ObjectId;
+  toCountry?: string | undefined;
+  status: string;
+  sentAt?: Date | undefined;
+  daysToAcknowledge?: number | undefined;
+  daysToAccept?: number | undefined;
+  daysToComplete?: number | undefined;
+  outcome: string;
+}
 export interface FollowUpFact { months: number; dueDate: Date; done: boolean; safe?: boolean | undefined; livingAsPlanned?: boolean | undefined; inSchoolOrWork?: boolean | undefined }
 
 export interface CaseFactFields {
@@ -31,6 +43,7 @@ export interface CaseFactFields {
   closureReason?: string | undefined;
   closedAt?: Date | undefined;
   followUps: FollowUpFact[];
+  referrals: ReferralFact[];
   demo: boolean;
 }
 

@@ -10,7 +10,8 @@
  * feature's due work ("My work", work-sources.ts) are then read by case id, through indexes.
  *
  * A caseworker's and a supervisor's page is "My work": one block per kind of work (tasks, reviews,
- * interventions, hearings, follow-up visits, and for a supervisor the decisions waiting), each with its
+ * interventions, hearings, follow-up visits, referrals waiting for an answer and partners' messages, and
+ * for a supervisor the decisions waiting), each with its
  * count and its first rows soonest first, then their cases and what happened lately.
  */
 import { Types } from 'mongoose';
@@ -24,13 +25,16 @@ import { AuditEntryModel } from '../../models/audit-entry.js';
 import { CaseModel } from '../../models/case.js';
 import { CaseChangeModel } from '../../models/case-change.js';
 import { CaseNoteModel } from '../../models/case-note.js';
+import { ReferralModel } from '../../models/referral.js';
 import { USER_STATUSES, UserModel } from '../../models/user.js';
 import { requireAction } from '../access.js';
 import { audit } from '../audit/audit.js';
 import { displayName, identityOf, userNames } from '../cases/records.js';
 import { trusted } from '../auth/trusted.js';
+import { partnerCounts } from '../partner/inbox.js';
+import { partnerFilter } from '../referrals/referrals.js';
 import type { WorkItem, WorkKind } from './work-items.js';
-import { ROLE_WORK, WORK_SLUGS, WORK_SPECS, type WorkSpec } from './work-sources.js';
+import { ROLE_WORK, WORK_SLUGS, WORK_SPECS, type WorkDated, type WorkSpec } from './work-sources.js';
 
 /** Rows a list block shows; the block links to the full list for the rest. */
 export const BLOCK_ROWS = 6;
@@ -163,10 +167,12 @@ export interface WorkRow extends Omit<WorkItem, 'caseId'> {
   caseId: string;
   /** For due work: overdue, due today, due soon or later; none for a decision waiting since a day. */
   mark?: DueMark | undefined;
+  /** The day is when a message came (neither due nor submitted). */
+  received: boolean;
 }
 
-function workRows(items: readonly WorkItem[], dated: 'due' | 'submitted', now: Date): WorkRow[] {
-  return items.map((item) => ({ ...item, caseId: String(item.caseId), mark: dated === 'due' ? dueMark(item.due, now) : undefined }));
+function workRows(items: readonly WorkItem[], dated: WorkDated, now: Date): WorkRow[] {
+  return items.map((item) => ({ ...item, caseId: String(item.caseId), mark: dated === 'due' ? dueMark(item.due, now) : undefined, received: dated === 'received' }));
 }
 
 /**
@@ -271,9 +277,41 @@ export async function caseload(ctx: StartContext) {
   };
 }
 
-/** Partners see referrals addressed to their organisation; referrals do not exist yet, so none. */
-export async function referralsReceived(_ctx: StartContext) {
-  return { count: 0 };
+export interface PartnerReferralRow {
+  id: string;
+  reference: string;
+  status: string;
+  service: string;
+  urgency: string;
+  dueDate: Date;
+  /** Not answered (accepted or declined) by its due date. */
+  overdue: boolean;
+}
+
+/** States in which a partner has not answered yet; past the due date, such a referral is overdue (as the inbox counts it). */
+const UNANSWERED = ['sent', 'acknowledged'] as const;
+
+/**
+ * A partner's referrals: how many are new, open and overdue (the inbox's own counts, partnerCounts),
+ * each linking to the inbox filtered so, and the newest few, each linking to its page. Both read
+ * `referrals` inside the partner filter only. Codes and dates only: no child is named here.
+ */
+export async function referralsReceived(ctx: StartContext) {
+  const mine = partnerFilter(ctx.caller);
+  const [counts, newest] = await Promise.all([
+    partnerCounts(ctx.caller),
+    ReferralModel.find(trusted(mine)).sort({ _id: -1 }).limit(BLOCK_ROWS).select({ reference: 1, status: 1, service: 1, urgency: 1, dueDate: 1 }).lean(),
+  ]);
+  const rows: PartnerReferralRow[] = newest.map((r) => ({
+    id: String(r._id),
+    reference: r.reference,
+    status: r.status,
+    service: r.service,
+    urgency: r.urgency,
+    dueDate: r.dueDate,
+    overdue: (UNANSWERED as readonly string[]).includes(r.status) && r.dueDate < ctx.now,
+  }));
+  return { counts, rows, more: counts.open > rows.length };
 }
 
 /** The admin's sections, with their organisation's accounts counted by status. */

@@ -6,14 +6,14 @@
 import type { Types } from 'mongoose';
 import type { CaseRole, StartContext } from './start-page.js';
 
-export const WORK_KINDS = ['task', 'review', 'intervention', 'hearing', 'follow_up', 'plan_approval', 'review_approval', 'closure_approval'] as const;
+export const WORK_KINDS = ['task', 'review', 'intervention', 'hearing', 'follow_up', 'plan_approval', 'review_approval', 'closure_approval', 'referral_waiting', 'referral_message'] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 export interface WorkItem {
   kind: WorkKind;
   caseId: Types.ObjectId;
   caseNumber: string;
-  /** The calendar day it is due (00:00 UTC); for a decision, the day it was submitted. */
+  /** The calendar day it is due (00:00 UTC); for a decision, the day it was submitted; for a message, when it came. */
   due: Date;
   /** Where the caller acts on it. */
   href: string;

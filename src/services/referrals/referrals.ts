@@ -20,8 +20,8 @@ import { outOfScope, parseId, requireAction } from '../access.js';
 import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { seal, unseal } from '../cases/records.js';
-import { refreshCaseFacts } from '../facts/facts.js';
-import { notifyReferral } from '../notifications/notifications.js';
+import { refreshReferralFacts } from './facts.js';
+import { deliverReferralMails, notifyReferral } from '../notifications/notifications.js';
 
 export type LeanReferral = Referral;
 
@@ -106,7 +106,9 @@ export async function referralForSender(caller: Caller, id: string, action: 'cas
 export async function referralForPartner(caller: Caller, id: string): Promise<LeanReferral> {
   await requireAction(caller, 'referral.respond');
   const _id = parseId(id);
-  const found = (await ReferralModel.findOne(trusted({ $and: [partnerFilter(caller), { _id }] })).lean()) as LeanReferral | null;
+  // One flat filter with `_id` first: the embedded engine's planner then goes straight to the `_id`
+  // index; given an `$and`, or `_id` last, it reads the inbox's index too (30 ms at 10,000 referrals).
+  const found = (await ReferralModel.findOne(trusted({ _id, ...partnerFilter(caller) })).lean()) as LeanReferral | null;
   return found ?? outOfScope(caller, 'referral', id);
 }
 
@@ -181,7 +183,7 @@ export async function applyMove(caller: Caller, r: LeanReferral, move: ReferralM
       { new: true },
     ).lean()) as LeanReferral | null;
     if (!updated) return null;
-    await refreshCaseFacts(updated.caseId);
+    await refreshReferralFacts(updated.caseId);
     await notifyReferral(updated, { kind: 'state', by: caller, side });
     return updated;
   });
@@ -192,6 +194,8 @@ export async function applyMove(caller: Caller, r: LeanReferral, move: ReferralM
     throw new MoveRefused(now.status);
   }
   await audit(caller, { action: 'referral_step', outcome: 'success', recordType: 'referral', recordId: String(r._id) });
+  // The emails of the notifications, now that they are committed (never from inside the transaction).
+  await deliverReferralMails(moved._id);
   return moved;
 }
 

@@ -18,6 +18,7 @@ import { createI18n } from '../../../src/lib/i18n/index.js';
 import { AuditEntryModel } from '../../../src/models/audit-entry.js';
 import { CaseModel } from '../../../src/models/case.js';
 import { CaseTaskModel } from '../../../src/models/case-task.js';
+import { ReferralModel } from '../../../src/models/referral.js';
 import { UserModel } from '../../../src/models/user.js';
 import type { Role } from '../../../src/domain/permissions.js';
 import { effectiveAssignee } from '../../../src/domain/tasks.js';
@@ -39,7 +40,8 @@ import { visibleText } from '../../helpers/pages.js';
 import { PSEUDO, pseudoResources, untranslated } from '../../helpers/pseudo.js';
 import { nextCode, signIn, signInWithPassword, type Agent } from '../../helpers/session.js';
 
-const CASE_NUMBER = /\b[A-Z]{2,12}-\d{4}-\d{5,}\b/g;
+// Case numbers; a referral's own number (`RF-2026-00042`) names no case and no child.
+const CASE_NUMBER = /\b(?!RF-)[A-Z]{2,12}-\d{4}-\d{5,}\b/g;
 /** The blocks every page of its role shows, whatever the data: work kinds with nothing due are left out. */
 const BLOCK_IDS = ['my-cases', 'my-tasks', 'my-activity', 'team-cases', 'team-tasks', 'team-activity', 'unassigned', 'awaiting-decision', 'caseload', 'referrals', 'administration', 'data-protection'];
 
@@ -290,11 +292,12 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
     }
   });
 
-  it('tells a partner that nothing has been referred to their organisation yet, and shows no case', async () => {
+  it("shows a partner their organisation's referrals (the demo's), counted and linking to the inbox, and no case", async () => {
     const html = await page('partner');
     expect(blocksOn(html)).to.deep.equal(['referrals']);
     expect(reminderOf(html), 'no reminder of case work').to.equal(undefined);
-    expect(block(html, 'referrals')).to.include('Nothing has been referred to your organisation yet.');
+    for (const show of ['new', 'open', 'overdue']) expect(block(html, 'referrals')).to.include(`href="/partner/referrals?show=${show}"`);
+    expect(block(html, 'referrals')).to.match(/href="\/partner\/referrals\/[0-9a-f]{24}"/);
     expect(caseNumbers(html)).to.deep.equal([]);
     expect(html).to.not.match(/href="\/cases/);
   });
@@ -336,7 +339,8 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
       await setLocale(PSEUDO);
       const cases = await CaseModel.find({ organisationId: org }).lean();
       const users = await UserModel.find({ organisationId: org }).select({ name: 1 }).lean();
-      const known = [...cases.map((c) => c.caseNumber), ...cases.map((c) => displayName(identityOf(c))), ...users.map((u) => u.name), 'Follow-up home visit (demo)', ...DEMO_TASK_TITLES, 'Team A', 'Team B'].filter(Boolean).sort((a, b) => b.length - a.length);
+      const references = (await ReferralModel.find({}).select({ reference: 1 }).lean()).map((r) => r.reference);
+      const known = [...references, ...cases.map((c) => c.caseNumber), ...cases.map((c) => displayName(identityOf(c))), ...users.map((u) => u.name), 'Follow-up home visit (demo)', ...DEMO_TASK_TITLES, 'Team A', 'Team B'].filter(Boolean).sort((a, b) => b.length - a.length);
       const seen = new Set<string>();
       for (const user of everyone()) {
         const res = await (await signIn(pseudoApp, user)).get('/');

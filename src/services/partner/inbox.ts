@@ -1,0 +1,146 @@
+/**
+ * The partner's inbox (SECURITY.md C3): the referrals addressed to the caller's organisation that are
+ * still open, newest first, and the counts the start page shows. Every query carries the partner
+ * filter (services/referrals/referrals.ts partnerFilter) and is served by the referral indexes
+ * { toOrganisationId, status, _id } and { toOrganisationId, status, dueDate }. Pages are ranges of
+ * `_id`, never skips (as the case list pages): `after` names the last row seen, `before` the first.
+ * Rows carry codes, dates and the sending organisation's name, nothing about the child.
+ */
+import { Types } from 'mongoose';
+import { Invalid } from '../../domain/errors.js';
+import type { Caller } from '../../domain/permissions.js';
+import type { ReferralStatus } from '../../domain/referrals.js';
+import { clock } from '../../lib/clock.js';
+import { ReferralModel } from '../../models/referral.js';
+import { requireAction } from '../access.js';
+import { audit } from '../audit/audit.js';
+import { trusted } from '../auth/trusted.js';
+import { partnerFilter } from '../referrals/referrals.js';
+import { organisationNamesFor } from './view.js';
+
+export const INBOX_FILTERS = ['new', 'open', 'overdue'] as const;
+export type InboxFilter = (typeof INBOX_FILTERS)[number];
+export const INBOX_PAGE_SIZE = 25;
+
+/** States that wait for the partner's first answer: past the due date in one of them, a referral is overdue. */
+const AWAITING: readonly ReferralStatus[] = ['sent', 'acknowledged'];
+
+type Filter = Record<string, unknown>;
+
+/** Each filter's condition, beside the partner filter. */
+function conditionOf(filter: InboxFilter, now: Date): Filter {
+  if (filter === 'new') return { status: 'sent' };
+  if (filter === 'overdue') return { status: { $in: [...AWAITING] }, dueDate: { $lt: now } };
+  return {};
+}
+
+/**
+ * The caller's partner filter narrowed by an inbox condition (and a cursor), as one flat filter: the
+ * embedded engine's planner picks the right index for a flat filter, and reads far more for an `$and`.
+ * A condition's states are intersected with the states the partner may see, never added to them.
+ */
+function narrowed(caller: Caller, condition: Filter, extra: Filter = {}): Filter {
+  const base = partnerFilter(caller) as { toOrganisationId: unknown; status: { $in: string[] } };
+  const visible = base.status.$in;
+  const asked = condition.status;
+  const wanted = asked === undefined ? visible : typeof asked === 'string' ? [asked] : (asked as { $in: string[] }).$in;
+  const { status: _asked, ...rest } = condition;
+  // In the order of the index fields: the embedded engine's planner reads the filter's keys in order.
+  return { toOrganisationId: base.toOrganisationId, status: { $in: wanted.filter((s) => visible.includes(s)) }, ...rest, ...extra };
+}
+
+/** A cursor is the id of a row; anything else is a broken link, not something anyone typed. */
+function cursorId(cursor: string): Types.ObjectId {
+  if (!/^[0-9a-f]{24}$/i.test(cursor)) throw new Invalid({ _form: 'partner:inbox.errors.page' });
+  return new Types.ObjectId(cursor);
+}
+
+export interface InboxQuery {
+  filter: InboxFilter;
+  after?: string | undefined;
+  before?: string | undefined;
+}
+
+export interface InboxRow {
+  id: string;
+  reference: string;
+  from: string;
+  service: string;
+  urgency: string;
+  status: ReferralStatus;
+  dueDate: Date;
+  sentAt?: Date | undefined;
+  overdue: boolean;
+  /** The sender wrote last: a message waits for an answer. */
+  messageWaiting: boolean;
+}
+
+export interface InboxPage {
+  filter: InboxFilter;
+  rows: InboxRow[];
+  /** The cursor of the next page; undefined when there is none. */
+  next?: string | undefined;
+  /** The cursor of the previous page; `''` to go back to the start from a page past the end; undefined on the first page. */
+  previous?: string | undefined;
+}
+
+/** One page of the caller's inbox. Audited as a view of the referral list. */
+export async function partnerInbox(caller: Caller, query: InboxQuery, locale = 'en'): Promise<InboxPage> {
+  await requireAction(caller, 'referral.respond');
+  if (query.after && query.before) throw new Invalid({ _form: 'partner:inbox.errors.page' });
+  const now = clock.now();
+  const condition = conditionOf(query.filter, now);
+  const backwards = Boolean(query.before);
+  const cursor = query.before ?? query.after;
+  const bounded = narrowed(caller, condition, cursor ? { _id: { [backwards ? '$gt' : '$lt']: cursorId(cursor) } } : {});
+  const rows = await ReferralModel.find(trusted(bounded))
+    .sort({ _id: backwards ? 1 : -1 })
+    .limit(INBOX_PAGE_SIZE + 1)
+    .select({ reference: 1, fromOrganisationId: 1, service: 1, urgency: 1, status: 1, dueDate: 1, sentAt: 1, lastMessageSide: 1 })
+    .lean();
+  const more = rows.length > INBOX_PAGE_SIZE;
+  const page = rows.slice(0, INBOX_PAGE_SIZE);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const beyond = async (id: Types.ObjectId, op: '$gt' | '$lt') => Boolean(await ReferralModel.findOne(trusted(narrowed(caller, condition, { _id: { [op]: id } }))).sort({ _id: op === '$gt' ? 1 : -1 }).select({ _id: 1 }).lean());
+  let next: string | undefined;
+  let previous: string | undefined;
+  if (!first || !last) {
+    if (cursor) previous = '';
+  } else if (!backwards) {
+    if (more) next = String(last._id);
+    if (cursor && (await beyond(first._id, '$gt'))) previous = String(first._id);
+  } else {
+    if (more) previous = String(first._id);
+    if (await beyond(last._id, '$lt')) next = String(last._id);
+  }
+  const names = await organisationNamesFor(page.map((r) => r.fromOrganisationId), locale);
+  await audit(caller, { action: 'referral_view', outcome: 'success', recordType: 'referral' });
+  return {
+    filter: query.filter,
+    rows: page.map((r) => ({
+      id: String(r._id),
+      reference: r.reference,
+      from: names.get(String(r.fromOrganisationId)) ?? '',
+      service: r.service,
+      urgency: r.urgency,
+      status: r.status as ReferralStatus,
+      dueDate: r.dueDate,
+      sentAt: r.sentAt ?? undefined,
+      overdue: AWAITING.includes(r.status as ReferralStatus) && r.dueDate < now,
+      messageWaiting: r.lastMessageSide === 'sender',
+    })),
+    next,
+    previous,
+  };
+}
+
+/** How many referrals of the caller's organisation are new, open and overdue (the start page and the inbox's filters). */
+export async function partnerCounts(caller: Caller): Promise<{ new: number; open: number; overdue: number }> {
+  await requireAction(caller, 'referral.respond');
+  const now = clock.now();
+  const count = (filter: InboxFilter) => ReferralModel.countDocuments(trusted(narrowed(caller, conditionOf(filter, now))));
+  const [fresh, open, overdue] = await Promise.all([count('new'), count('open'), count('overdue')]);
+  return { new: fresh, open, overdue };
+}
