@@ -6,6 +6,10 @@
  * middleware (session, CSRF, access middleware, compression), so the ratio shows what the middleware
  * costs. Then the PDF form's time and size in Thai and in Burmese.
  *
+ * The referrals span two years and those of the last 45 days are open (the others completed, declined
+ * or revoked), so the open inbox grows with the organisation but stays a small part of what it received;
+ * `BENCH_OPEN=all npm run bench -- referrals` keeps every one open, the worst case.
+ *
  * Referrals are written in bulk, with snapshots sealed as the send service seals them; the partner
  * pages read only referrals, so the cases they name need not exist. It runs on the embedded engine (or
  * MONGODB_URI, in a scratch database dropped at the end).
@@ -61,7 +65,20 @@ function snapshotOf(i: number): ReferralSnapshot {
   };
 }
 
-const STATES: readonly ReferralStatus[] = ['sent', 'sent', 'acknowledged', 'accepted', 'in_progress', 'declined', 'completed', 'revoked'];
+const OPEN: readonly ReferralStatus[] = ['sent', 'acknowledged', 'accepted', 'in_progress'];
+const ENDED: readonly ReferralStatus[] = ['completed', 'completed', 'declined', 'revoked'];
+/** How far back referrals go, and how long one stays open: a partner's referrals of two years, those of the last 45 days still open. */
+const HISTORY_DAYS = 730;
+const OPEN_DAYS = 45;
+
+/**
+ * The state of the i-th referral. `BENCH_OPEN=all` keeps every referral in an open state instead
+ * (a worst case: an inbox that nobody ever answers).
+ */
+function stateOf(i: number, ageDays: number): ReferralStatus {
+  if (process.env.BENCH_OPEN === 'all' || ageDays <= OPEN_DAYS) return OPEN[i % OPEN.length]!;
+  return ENDED[i % ENDED.length]!;
+}
 
 /** Referrals `from`..`to`, spread over the 3 NGOs and the states, written 1,000 at a time. */
 export async function seed(ngos: Types.ObjectId[], partner: Types.ObjectId, by: Types.ObjectId, from: number, to: number): Promise<void> {
@@ -70,8 +87,9 @@ export async function seed(ngos: Types.ObjectId[], partner: Types.ObjectId, by: 
   for (let start = from; start < to; start += 1000) {
     const docs = [];
     for (let i = start; i < Math.min(to, start + 1000); i++) {
-      const status = STATES[i % STATES.length]!;
-      const sentAt = new Date(now - (i % 200) * DAY);
+      const ageDays = (i * 7) % HISTORY_DAYS;
+      const status = stateOf(i, ageDays);
+      const sentAt = new Date(now - ageDays * DAY);
       docs.push({
         _id: new Types.ObjectId(),
         reference: `RF-2026-${String(i + 1).padStart(6, '0')}`,

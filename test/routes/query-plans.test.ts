@@ -15,10 +15,14 @@ import { decrypt } from '../../src/lib/crypto.js';
 import { CaseModel } from '../../src/models/case.js';
 import { CaseTaskModel } from '../../src/models/case-task.js';
 import { UserModel } from '../../src/models/user.js';
+import { AttachmentModel } from '../../src/models/attachment.js';
+import { OrganisationModel } from '../../src/models/organisation.js';
+import { ReferralModel } from '../../src/models/referral.js';
 import { ensureIndexes } from '../../src/services/database.js';
 import { seedDemoCases } from '../../src/services/demo/cases.js';
 import { seedDemo } from '../../src/services/demo/seed.js';
 import { seedDemoClosures } from '../../src/services/demo/closures.js';
+import { seedDemoReferrals } from '../../src/services/demo/referrals.js';
 import { ClosureProposalModel } from '../../src/models/closure-proposal.js';
 import { FollowUpModel } from '../../src/models/follow-up.js';
 import { closuresAwaitingApproval, followUpsDue } from '../../src/services/cases/closure-work.js';
@@ -62,6 +66,23 @@ function plansOf(event: CommandStartedEvent, page: string): Sent[] {
   return [{ page, collection, command }];
 }
 
+/**
+ * The driver's own probe, once per bucket and process, of whether a GridFS bucket is empty before its
+ * first upload (it would then make the indexes services/database.ts has made already): `find {}` of one
+ * `_id`, limit 1. It reads one document whatever the collection's size, and no page asks for it.
+ */
+function isBucketProbe(s: Sent): boolean {
+  const c = s.command;
+  return /\.files$/.test(s.collection) && c.find === s.collection && JSON.stringify(c.filter) === '{}' && JSON.stringify(c.projection) === '{"_id":1}' && Number(c.limit) === 1 && Object.keys(c).every((k) => ['find', 'filter', 'projection', 'limit', 'singleBatch'].includes(k));
+}
+
+/** The names of the indexes a plan reads. */
+function indexesOf(plan: unknown): string[] {
+  if (!plan || typeof plan !== 'object') return [];
+  const node = plan as { indexName?: unknown; inputStage?: unknown; inputStages?: unknown[] };
+  return [...(typeof node.indexName === 'string' ? [node.indexName] : []), ...indexesOf(node.inputStage), ...(node.inputStages ?? []).flatMap(indexesOf)];
+}
+
 /** The shape of a filter without its values: what a failure message may show. */
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.length ? [shape(value[0])] : [];
@@ -88,6 +109,8 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     await seedDemo();
     await seedDemoCases();
     await seedDemoClosures();
+    // seedDemoCases seeds the referrals after its closures; called again it adds nothing (one claim per NGO).
+    await seedDemoReferrals();
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase();
@@ -102,6 +125,20 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
   /** A page link of the case list (`rel` next or prev), as the browser would follow it. */
   function pageLink(html: string, rel: 'next' | 'prev'): string | undefined {
     return new RegExp(`<a href="(/cases\\?[^"]+)" rel="${rel}">`).exec(html)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+  }
+
+  /** Each recorded read or write of a growing collection whose plan scans it, by page and filter shape (no values). */
+  async function scansOf(commands: readonly Sent[]): Promise<string[]> {
+    const scans: string[] = [];
+    const db = mongoose.connection.db!;
+    for (const s of commands.filter((x) => GROWING.test(x.collection) && !isBucketProbe(x))) {
+      const plan = await db.command({ explain: s.command, verbosity: 'queryPlanner' });
+      if (JSON.stringify(plan).includes('"COLLSCAN"')) {
+        const { [Object.keys(s.command)[0]!]: _name, ...rest } = s.command;
+        scans.push(`${s.page}: ${Object.keys(s.command)[0]} ${s.collection} ${JSON.stringify(shape(rest))}`);
+      }
+    }
+    return [...new Set(scans)];
   }
 
   async function visit(agent: Agent, path: string, status = 200): Promise<string> {
@@ -362,22 +399,146 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     await request(app).get('/login').expect(200);
 
     expect(sent.length, 'the monitor saw the pages’ commands').to.be.greaterThan(100);
-    const scans: string[] = [];
-    const db = mongoose.connection.db!;
-    for (const s of sent.filter((x) => GROWING.test(x.collection))) {
-      const plan = await db.command({ explain: s.command, verbosity: 'queryPlanner' });
-      if (JSON.stringify(plan).includes('"COLLSCAN"')) {
-        const { [Object.keys(s.command)[0]!]: _name, ...rest } = s.command;
-        scans.push(`${s.page}: ${Object.keys(s.command)[0]} ${s.collection} ${JSON.stringify(shape(rest))}`);
-      }
-    }
-    expect([...new Set(scans)]).to.deep.equal([]);
+    expect(await scansOf(sent)).to.deep.equal([]);
     const checked = new Set(sent.filter((x) => GROWING.test(x.collection)).map((x) => x.collection));
     expect([...checked]).to.include.members(['cases', 'case_notes', 'case_tasks', 'case_changes', 'attachments', 'audit_entries', 'sessions', 'assessments', 'legal_cases', 'legal_hearings', 'closure_proposals', 'follow_ups', 'care_plans', 'care_plan_reviews']);
+  });
+
+  it('as the demo caseworker and a demo partner (Thai), on every referral page and post, the notifications and My work', async () => {
+    sent.length = 0;
+    const app = await testApp();
+    setReminderWait(60_000);
+    const me = await demoUser('caseworker.ph@demo.haven.example');
+    const reader = await demoUser('partner.th@demo.haven.example');
+    // The ids the pages are visited with are looked up unwatched: the test's own queries are not pages'.
+    const sender = new mongoose.Types.ObjectId(me.organisationId);
+    const shelter = (await OrganisationModel.findOne({ code: 'TH-DEMO-BAANDEK' }).lean())!;
+    const demoReferrals = await ReferralModel.find({ fromOrganisationId: sender, demo: true }).sort({ _id: 1 }).lean();
+    expect(demoReferrals.map((r) => r.status), 'the seeded demo holds the referrals').to.include.members(['draft', 'sent', 'acknowledged', 'accepted', 'completed', 'revoked']);
+    const toRevoke = demoReferrals.find((r) => r.status === 'sent' && !r.offline && String(r.toOrganisationId) !== String(shelter._id))!;
+    const offline = demoReferrals.find((r) => r.status === 'sent' && r.offline)!;
+    expect(toRevoke, 'an online referral waiting for its answer').to.be.an('object');
+    expect(offline, 'an offline referral waiting for its answer').to.be.an('object');
+    const referred = new Set(demoReferrals.map((r) => String(r.caseId)));
+    const open = await CaseModel.find({ caseworkerIds: me.id, status: mongoose.trusted({ $in: ['open', 'active'] }) }).select({ _id: 1 }).lean();
+    const withFile = (await AttachmentModel.find({ caseId: mongoose.trusted({ $in: open.map((c) => c._id) }), complete: true }).sort({ _id: 1 }).lean()).find((a) => !referred.has(String(a.caseId)));
+    expect(withFile, 'a case of the caseworker with an attachment to share').to.be.an('object');
+    const caseId = String(withFile!.caseId);
+    listening = true;
+
+    page = 'sign-in';
+    const caseworker = await signIn(app, me);
+    const token = csrfFrom(await visit(caseworker, `/cases/${demoReferrals[0]!.caseId}?open=referrals`));
+    async function post(agent: Agent, name: string, path: string, body: Record<string, unknown>, csrf = token): Promise<string> {
+      page = name;
+      const res = await agent.post(path).type('form').send({ _csrf: csrf, ...body });
+      expect(res.status, `${name}: ${res.text.slice(0, 500)}`).to.equal(303);
+      return String(res.headers.location);
+    }
+    // The consent the referral relies on (SECURITY.md C4), then the draft, its edit and preview, and sending it.
+    await post(caseworker, 'POST consent (referral)', `/cases/${caseId}/consents`, { purpose: 'referral', organisationId: String(shelter._id), givenBy: 'guardian', date: clock.now().toISOString().slice(0, 10), formVersion: 'Demo v1' });
+    await visit(caseworker, `/cases/${caseId}?open=referrals`);
+    await visit(caseworker, `/cases/${caseId}/referrals/new`);
+    await visit(caseworker, `/cases/${caseId}/referrals/new?service=shelter`);
+    await visit(caseworker, `/cases/${caseId}/referrals/new?service=shelter&country=TH`);
+    await visit(caseworker, `/cases/${caseId}/referrals/new?service=&country=TH`);
+    const due = new Date(clock.ms() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const draft = { toOrganisationId: String(shelter._id), service: 'shelter', urgency: 'within_2_weeks', reasons: ['safe_placement'], dueDate: due, note: 'A fictional request.', language: 'en', sections: ['identification', 'family'], noteIds: [], attachmentIds: [String(withFile!._id)] };
+    const created = await post(caseworker, 'POST referral draft', `/cases/${caseId}/referrals`, draft);
+    const id = /^\/referrals\/([0-9a-f]{24})\/preview/.exec(created)?.[1];
+    expect(id, created).to.be.a('string');
+    const referral = `/referrals/${id}`;
+    await visit(caseworker, `${referral}/edit`);
+    await visit(caseworker, `${referral}/edit?service=shelter&country=TH`);
+    await post(caseworker, 'POST referral edit', referral, { ...draft, urgency: 'within_72_hours', version: '0' });
+    await visit(caseworker, `${referral}/preview`);
+    await visit(caseworker, referral);
+    await post(caseworker, 'POST referral send', `${referral}/send`, {});
+    await visit(caseworker, referral);
+    await post(caseworker, 'POST referral message', `${referral}/messages`, { text: 'A fictional message.', language: 'en' });
+    await post(caseworker, 'POST referral translation', `${referral}/translations`, { field: 'note', language: 'fil', text: 'Isang kathang-isip na kahilingan.' });
+    page = `GET ${referral}/form.pdf`;
+    expect((await caseworker.get(`${referral}/form.pdf`)).status, page).to.equal(200);
+    expect((await caseworker.get(`${referral}/form.pdf?lng=en`)).status, page).to.equal(200);
+    await post(caseworker, 'POST referral snapshot', `${referral}/snapshot`, {});
+    await visit(caseworker, `/referrals/${toRevoke._id}`);
+    await post(caseworker, 'POST referral revoke', `/referrals/${toRevoke._id}/revoke`, { note: 'A fictional reason.', language: 'en' });
+    // The partner without accounts: how the form went, and the answer that came back.
+    await visit(caseworker, `/referrals/${offline._id}`);
+    page = `GET /referrals/${offline._id}/form.pdf`;
+    expect((await caseworker.get(`/referrals/${offline._id}/form.pdf`)).status, page).to.equal(200);
+    await post(caseworker, 'POST referral delivery', `/referrals/${offline._id}/delivery`, { method: 'hand', date: clock.now().toISOString().slice(0, 10) });
+    await post(caseworker, 'POST referral answer', `/referrals/${offline._id}/answer`, { move: 'acknowledge', date: clock.now().toISOString().slice(0, 10), reason: '', note: '', language: 'en' });
+    // Notifications of the partners' answers, and My work's referral blocks.
+    const inbox = await visit(caseworker, '/notifications');
+    const unread = /action="\/notifications\/([0-9a-f]{24})\/read"/.exec(inbox)?.[1];
+    expect(unread, 'the caseworker has a notification to mark read').to.be.a('string');
+    await visit(caseworker, '/notifications?page=2');
+    await post(caseworker, 'POST notification read', `/notifications/${unread}/read`, {});
+    await post(caseworker, 'POST notifications read-all', '/notifications/read-all', {});
+    await visit(caseworker, '/');
+    for (const kind of ['referrals-waiting', 'referral-messages']) await visit(caseworker, `/work?kind=${kind}`);
+    await post(caseworker, 'POST logout', '/logout', {});
+
+    // The partner, in Thai: the start page, the inbox by each filter and page, the referral just sent,
+    // acknowledging and accepting it, writing, translating, its shared file and its form.
+    page = 'sign-in';
+    const partner = await signIn(app, reader);
+    await visit(partner, '/');
+    const list = await visit(partner, '/partner/referrals');
+    for (const filter of ['new', 'open', 'overdue']) await visit(partner, `/partner/referrals?filter=${filter}`);
+    const rows = [...list.matchAll(/href="\/partner\/referrals\/([0-9a-f]{24})"/g)].map((m) => m[1]!);
+    expect(rows.length, 'the Thai partner’s inbox lists referrals').to.be.greaterThan(1);
+    // A next page and a previous one, as their links carry the cursor.
+    for (const filter of ['new', 'open', 'overdue']) {
+      await visit(partner, `/partner/referrals?filter=${filter}&after=${rows[0]}`);
+      await visit(partner, `/partner/referrals?filter=${filter}&before=${rows.at(-1)}`);
+    }
+    const shown = `/partner/referrals/${id}`;
+    const partnerToken = csrfFrom(await visit(partner, shown));
+    await post(partner, 'POST partner move acknowledge', `${shown}/move`, { move: 'acknowledge', status: 'sent' }, partnerToken);
+    await visit(partner, `${shown}?done=acknowledge`);
+    await post(partner, 'POST partner move accept', `${shown}/move`, { move: 'accept', status: 'acknowledged' }, partnerToken);
+    await post(partner, 'POST partner message', `${shown}/messages`, { text: 'ข้อความสมมุติ', language: 'th' }, partnerToken);
+    await post(partner, 'POST partner translation', `${shown}/translations`, { field: 'note', language: 'th', text: 'คำขอสมมุติ' }, partnerToken);
+    const accepted = await visit(partner, shown);
+    const fileUrl = /href="(\/partner\/referrals\/[0-9a-f]{24}\/files\/[^"]+)"/.exec(accepted)?.[1];
+    expect(fileUrl, 'the partner’s page links the shared file').to.be.a('string');
+    page = `GET ${shown}/files/:fileId`;
+    expect((await partner.get(fileUrl!)).status, page).to.equal(200);
+    page = `GET ${shown}/form.pdf`;
+    expect((await partner.get(`${shown}/form.pdf`)).status, page).to.equal(200);
+    const partnerNotes = await visit(partner, '/notifications');
+    const partnerUnread = /action="\/notifications\/([0-9a-f]{24})\/read"/.exec(partnerNotes)?.[1];
+    if (partnerUnread) await post(partner, 'POST partner notification read', `/notifications/${partnerUnread}/read`, {}, partnerToken);
+    await post(partner, 'POST partner notifications read-all', '/notifications/read-all', {}, partnerToken);
+    await visit(partner, '/');
+    listening = false;
+    setReminderWait(250);
+
+    expect(await scansOf(sent)).to.deep.equal([]);
+    const checked = new Set(sent.filter((x) => GROWING.test(x.collection)).map((x) => x.collection));
+    expect([...checked]).to.include.members(['referrals', 'referral_messages', 'referral_files', 'notifications', 'referral_content.files', 'referral_content.chunks']);
+    // Past a cursor, an inbox page reads the organisation's rows of each state, never every referral older than the cursor.
+    const paged = sent.filter((s) => {
+      const filter = s.command.filter as Record<string, unknown> | undefined;
+      return s.collection === 'referrals' && s.command.find && filter?.toOrganisationId && filter._id && typeof filter._id === 'object' && ('$lt' in filter._id || '$gt' in filter._id);
+    });
+    expect(paged.length, 'the inbox was paged').to.be.greaterThan(3);
+    for (const s of paged) {
+      const plan = (await mongoose.connection.db!.command({ explain: s.command, verbosity: 'queryPlanner' })) as { queryPlanner: { winningPlan: unknown } };
+      expect(indexesOf(plan.queryPlanner.winningPlan), s.page).to.include('toOrganisationId_1_status_1__id_-1').and.not.include('_id_');
+    }
   });
 
   it('the checker itself finds a collection scan', async () => {
     const plan = await mongoose.connection.db!.command({ explain: { find: 'cases', filter: { 'child.sex': 'female' } }, verbosity: 'queryPlanner' });
     expect(JSON.stringify(plan)).to.include('"COLLSCAN"');
+    // Only the driver's bounded probe of a bucket is let through, not a read of a bucket's files.
+    const probe = { find: 'referral_content.files', filter: {}, projection: { _id: 1 }, limit: 1, singleBatch: true };
+    expect(isBucketProbe({ page: 'probe', collection: 'referral_content.files', command: probe })).to.equal(true);
+    expect(isBucketProbe({ page: 'read', collection: 'referral_content.files', command: { ...probe, limit: 100 } })).to.equal(false);
+    expect(isBucketProbe({ page: 'read', collection: 'referral_content.files', command: { ...probe, filter: { filename: 'x' } } })).to.equal(false);
+    expect(isBucketProbe({ page: 'read', collection: 'referrals', command: { ...probe, find: 'referrals' } })).to.equal(false);
   });
 });

@@ -89,7 +89,7 @@ export async function postMessage(caller: Caller, r: LeanReferral, side: Referra
     const updated = (await ReferralModel.findOneAndUpdate(
       trusted({ _id: r._id, status: { $in: [...OPEN_STATUSES] } }),
       { $set: { lastMessageAt: at, lastMessageSide: side } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean()) as LeanReferral | null;
     if (!updated) return null;
     const [message] = await ReferralMessageModel.create(

@@ -180,7 +180,7 @@ export async function applyMove(caller: Caller, r: LeanReferral, move: ReferralM
         $push: { steps: step },
         $inc: { __v: 1 },
       },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean()) as LeanReferral | null;
     if (!updated) return null;
     await refreshReferralFacts(updated.caseId);

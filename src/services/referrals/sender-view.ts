@@ -46,6 +46,8 @@ export async function referralPage(caller: Caller, id: string, locale: string) {
     caseNumber: c?.caseNumber ?? '',
     reference: r.reference,
     partner,
+    /** The partner's language: the PDF form is printed in it unless the caseworker picks another. */
+    locale: r.locale,
     offline: Boolean(r.offline),
     status,
     draft: status === 'draft',

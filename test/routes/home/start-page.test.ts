@@ -296,7 +296,7 @@ describe('GET / signed in: the start page of each role, on the seeded demo', fun
     const html = await page('partner');
     expect(blocksOn(html)).to.deep.equal(['referrals']);
     expect(reminderOf(html), 'no reminder of case work').to.equal(undefined);
-    for (const show of ['new', 'open', 'overdue']) expect(block(html, 'referrals')).to.include(`href="/partner/referrals?show=${show}"`);
+    for (const show of ['new', 'open', 'overdue']) expect(block(html, 'referrals')).to.include(`href="/partner/referrals?filter=${show}"`);
     expect(block(html, 'referrals')).to.match(/href="\/partner\/referrals\/[0-9a-f]{24}"/);
     expect(caseNumbers(html)).to.deep.equal([]);
     expect(html).to.not.match(/href="\/cases/);

@@ -32,7 +32,9 @@ describe('referral reminders', () => {
   });
 
   async function referrals() {
-    const past = new Date(clock.now().getTime() - 2 * DAY);
+    // Past for the real clock too: the CLI test's child process runs on real time, while this process's
+    // test clock may have been moved days ahead by earlier tests.
+    const past = new Date(Math.min(clock.now().getTime(), Date.now()) - 2 * DAY);
     const overdue = await referralOf(p, { dueDate: past });
     const acknowledged = await referralOf(p, { status: 'acknowledged', dueDate: past });
     const notDue = await referralOf(p, { dueDate: new Date(clock.now().getTime() + 2 * DAY) });

@@ -3,6 +3,7 @@
  * read Thai, Khmer and Vietnamese, messages in the partner's language and a translation, an offline
  * partner with a recorded delivery, some overdue; run twice, it adds nothing.
  */
+import { now as clockNow } from '../../helpers/clock.js';
 import { expect } from 'chai';
 import type { Role } from '../../../src/domain/permissions.js';
 import { REFERRAL_STATUSES } from '../../../src/domain/referrals.js';
@@ -39,7 +40,7 @@ describe('demo referrals (services/demo/referrals.ts)', function () {
     const to = new Set(referrals.map((r) => String(r.toOrganisationId)));
     const countries = new Set((await OrganisationModel.find({}).lean()).filter((o) => to.has(String(o._id))).map((o) => o.country));
     expect(countries.size, 'partners in several countries').to.be.greaterThan(3);
-    const now = Date.now();
+    const now = clockNow();
     expect(referrals.some((r) => ['sent', 'acknowledged'].includes(r.status) && r.dueDate.getTime() < now), 'one overdue').to.equal(true);
     expect(referrals.some((r) => r.status === 'completed' && r.completedAt && r.sentAt && r.completedAt.getTime() - r.sentAt.getTime() > 7 * 86_400_000), 'dated in the past').to.equal(true);
 

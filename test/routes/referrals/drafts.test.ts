@@ -4,6 +4,7 @@
  * draft's version (V3), refused input that changes nothing, the preview in the partner's language, and
  * the Referrals section of the case page.
  */
+import { now } from '../../helpers/clock.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Express } from 'express';
@@ -68,7 +69,7 @@ describe('referral drafts', () => {
       expect(res.status).to.equal(303);
       const r = await referralOf(referralIdOf(res.headers.location));
       expect(r.status).to.equal('draft');
-      expect(r.reference).to.match(new RegExp(`^RF-${new Date().getUTCFullYear()}-00001$`));
+      expect(r.reference).to.match(new RegExp(`^RF-${new Date(now()).getUTCFullYear()}-00001$`));
       expect(r.locale).to.equal('fil');
       expect(r.offline).to.equal(false);
       expect([...r.sections]).to.deep.equal(['identification', 'family']);

@@ -208,6 +208,33 @@ describe('referral form PDF', () => {
     expect(await AuditEntryModel.countDocuments({ action: 'access_denied', recordId: id, userId: stranger.id })).to.equal(1);
   });
 
+  it("links its form from each side's page: the sender's, for an offline partner as the one to print and send in the partner's language; the partner's", async function () {
+    this.timeout(30_000);
+    const online = await buildReferral(caseId, partnerOrg.id, worker.id, { status: 'sent' });
+    const page = await workerAgent.get(`/referrals/${online}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include(`<a href="/referrals/${online}/form.pdf">${label('en', 'referrals', 'show.pdf')}</a>`);
+
+    const offline = await buildReferral(caseId, partnerOrg.id, worker.id, { status: 'sent', offline: true, locale: 'th' });
+    const print = label('en', 'referral-form', 'link.print').replace('{{partner}}', 'Fictional Partner Shelter').replace('{{language}}', label('en', 'lookups', 'spokenLanguage.th'));
+    const offlinePage = await workerAgent.get(`/referrals/${offline}`);
+    expect(offlinePage.status).to.equal(200);
+    expect(offlinePage.text).to.include(`<a href="/referrals/${offline}/form.pdf">${print}</a>`);
+    // A copy in the caseworker's own language beside it, and that link does give it in English.
+    expect(offlinePage.text).to.include(`<a href="/referrals/${offline}/form.pdf?lng=en">${label('en', 'referral-form', 'link.ownCopy')}</a>`);
+    expect(squeeze(textOf((await get(workerAgent, `/referrals/${offline}/form.pdf`)).body as Buffer))).to.include(squeeze(label('th', 'referral-form', 'title')));
+    // A draft has no form yet: no link.
+    const draft = await buildReferral(caseId, partnerOrg.id, worker.id, { status: 'draft', offline: true, locale: 'th' });
+    const draftPage = await workerAgent.get(`/referrals/${draft}`);
+    expect(draftPage.status).to.equal(200);
+    expect(draftPage.text).not.to.include('form.pdf');
+
+    const reader = await buildUser({ roles: ['partner'], organisationId: partnerOrg.id, locale: 'km' });
+    const partnerPage = await (await signIn(app, reader)).get(`/partner/referrals/${online}`);
+    expect(partnerPage.status).to.equal(200);
+    expect(partnerPage.text).to.include(`<a href="/partner/referrals/${online}/form.pdf">${label('km', 'referral-form', 'link.partner')}</a>`);
+  });
+
   it('renders without HTTP or database from resolved data (what the benchmark times), in Thai and Burmese', async () => {
     const id = await buildReferral(caseId, partnerOrg.id, worker.id, { status: 'sent', offline: true, snapshot: snapshotIn('my') });
     const data = await referralFormData((await ReferralModel.findById(id).lean())!);

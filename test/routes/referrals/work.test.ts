@@ -2,6 +2,7 @@
  * Referrals on the start page: a partner's new, open and overdue referrals (only their organisation's),
  * and a caseworker's My work (referrals they sent waiting for an answer, and new partner messages).
  */
+import { now } from '../../helpers/clock.js';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { Types } from 'mongoose';
@@ -38,7 +39,7 @@ describe('referrals on the start page and in My work', () => {
     partner = await buildUser({ roles: ['partner'], organisationId: partnerOrg });
   });
 
-  const ago = (days: number) => new Date(Date.now() - days * DAY);
+  const ago = (days: number) => new Date(now() - days * DAY);
 
   it("counts a partner's new, open and overdue referrals, never another organisation's, and links to the inbox and each referral", async () => {
     const caseId = await buildCase(worker, {}, { team: 'north' });
@@ -60,8 +61,8 @@ describe('referrals on the start page and in My work', () => {
     const agent = await signIn(app, partner);
     const html = (await agent.get('/').expect(200)).text;
     const section = html.slice(html.indexOf('aria-labelledby="start-referrals"'));
-    expect(section).to.include('href="/partner/referrals?show=new"><span class="start-count">1</span> new referral</a>');
-    expect(section).to.include('href="/partner/referrals?show=open"><span class="start-count">3</span> open referrals</a>');
+    expect(section).to.include('href="/partner/referrals?filter=new"><span class="start-count">1</span> new referral</a>');
+    expect(section).to.include('href="/partner/referrals?filter=open"><span class="start-count">3</span> open referrals</a>');
     expect(section).to.include('<span class="start-count start-overdue">1</span> overdue referral</a>');
     expect(section).to.include(`href="/partner/referrals/${late}"`).and.include(`href="/partner/referrals/${fresh}"`);
     expect(section).to.not.match(/href="\/cases/);
