@@ -16,13 +16,9 @@
  * and the benchmark process's own while Haven serves the 20 connections.
  */
 import type { Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import express from 'express';
 import { Types } from 'mongoose';
-import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { config } from '../src/config/index.js';
@@ -32,8 +28,6 @@ import { caseFilter, type Caller } from '../src/domain/permissions.js';
 import { buildAssets } from '../src/lib/assets.js';
 import { setClock } from '../src/lib/clock.js';
 import { encrypt } from '../src/lib/crypto.js';
-import { connect, disconnect } from '../src/lib/db/connection.js';
-import { ensureEngineBinary, startEngine, SECANTUS_VERSION } from '../src/lib/db/engine.js';
 import { createI18n } from '../src/lib/i18n/index.js';
 import { logger } from '../src/lib/logger.js';
 import { hashPassword } from '../src/lib/passwords.js';
@@ -46,7 +40,6 @@ import { getCase } from '../src/services/cases/view.js';
 import { OrganisationModel } from '../src/models/organisation.js';
 import { UserModel } from '../src/models/user.js';
 import { detailsOf, displayName, identityOf } from '../src/services/cases/records.js';
-import { ensureIndexes } from '../src/services/database.js';
 import { queryTokenSets } from '../src/services/cases/name-search.js';
 import { trusted } from '../src/services/auth/trusted.js';
 import { useViews } from '../src/views/engine.js';
@@ -54,6 +47,7 @@ import { BENCH_TEAM, benchCaseDocument, benchDetails, formatResident, resident, 
 import { load, row, type LoadResult } from './load.js';
 import { signInCookie } from './sign-in.js';
 import { bareMyWork, myWorkFigures, myWorkSummary, seedBulkTasks, setUpMyWork, type MyWorkFigures } from './start-work.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const SIZES = [1000, 10_000, 100_000];
 const PROTOCOL = { connections: 20, seconds: 5 };
@@ -174,22 +168,9 @@ async function loadWithRss(url: string, options: Parameters<typeof load>[1], pea
 }
 
 export async function run(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-'));
-  const external = config.mongodbUri;
-  let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
-  let engineLine: string;
-  if (external) {
-    await connect(external, `haven_bench_${Date.now()}`);
-    const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 }).catch(() => ({ version: '?' }));
-    engineLine = `MONGODB_URI (server ${String(info.version)}), scratch database ${mongoose.connection.db!.databaseName}, dropped at the end`;
-  } else {
-    const binary = await ensureEngineBinary(config.engineCache, console.log);
-    if (!binary) throw new Error('the benchmark needs the embedded engine (secantusd-rs, built with cargo) or MONGODB_URI');
-    engine = await startEngine({ binary, dataDir: dir, autoRestart: false });
-    await connect(engine.uri, 'bench');
-    engineLine = `secantusd-rs ${SECANTUS_VERSION} (embedded, pid ${engine.pid}, --cache-size 256M, --sync-on-commit)`;
-  }
-  await ensureIndexes();
+  const database = await scratchDatabase();
+  const engine = database.engine;
+  const engineLine = database.line;
   let offset = 0;
   setClock(() => Date.now() + offset);
   logger.level = 'warn';
@@ -285,9 +266,6 @@ export async function run(): Promise<void> {
     myWorkSummary(figures);
   } finally {
     for (const s of servers) s.close();
-    if (external) await mongoose.connection.db?.dropDatabase();
-    await disconnect();
-    await engine?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await database.close();
   }
 }

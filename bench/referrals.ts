@@ -15,11 +15,8 @@
  * MONGODB_URI, in a scratch database dropped at the end).
  */
 import type { Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import express from 'express';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { createApp } from '../src/app.js';
 import { config } from '../src/config/index.js';
 import { DECLINE_REASONS, OPEN_STATUSES, type ReferralStatus } from '../src/domain/referrals.js';
@@ -27,8 +24,6 @@ import type { Caller } from '../src/domain/permissions.js';
 import { buildAssets } from '../src/lib/assets.js';
 import { setClock } from '../src/lib/clock.js';
 import { encrypt } from '../src/lib/crypto.js';
-import { connect, disconnect } from '../src/lib/db/connection.js';
-import { ensureEngineBinary, startEngine, SECANTUS_VERSION } from '../src/lib/db/engine.js';
 import { createI18n } from '../src/lib/i18n/index.js';
 import { logger } from '../src/lib/logger.js';
 import { hashPassword } from '../src/lib/passwords.js';
@@ -38,7 +33,6 @@ import { ReferralModel } from '../src/models/referral.js';
 import { UserModel } from '../src/models/user.js';
 import { trusted } from '../src/services/auth/trusted.js';
 import { seal } from '../src/services/cases/records.js';
-import { ensureIndexes } from '../src/services/database.js';
 import { partnerCounts, partnerInbox } from '../src/services/partner/inbox.js';
 import { partnerReferralPage } from '../src/services/partner/portal.js';
 import { referralFormData, renderReferralForm } from '../src/services/referrals/form-pdf.js';
@@ -46,6 +40,7 @@ import { sealSnapshot, type ReferralSnapshot } from '../src/services/referrals/r
 import { useViews } from '../src/views/engine.js';
 import { load, row, type LoadResult } from './load.js';
 import { signInCookie } from './sign-in.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const SIZES = [100, 10_000];
 const PROTOCOL = { connections: 20, seconds: 5 };
@@ -167,21 +162,8 @@ async function pdfFigures(referralId: string, locale: string, n = 10): Promise<s
 }
 
 export async function run(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'haven-bench-'));
-  const external = config.mongodbUri;
-  let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
-  let engineLine: string;
-  if (external) {
-    await connect(external, `haven_bench_${Date.now()}`);
-    engineLine = `MONGODB_URI, scratch database ${mongoose.connection.db!.databaseName}, dropped at the end`;
-  } else {
-    const binary = await ensureEngineBinary(config.engineCache, console.log);
-    if (!binary) throw new Error('the benchmark needs the embedded engine (secantusd-rs, built with cargo) or MONGODB_URI');
-    engine = await startEngine({ binary, dataDir: dir, autoRestart: false });
-    await connect(engine.uri, 'bench');
-    engineLine = `secantusd-rs ${SECANTUS_VERSION} (embedded)`;
-  }
-  await ensureIndexes();
+  const database = await scratchDatabase();
+  const engineLine = database.line;
   let offset = 0;
   setClock(() => Date.now() + offset);
   logger.level = 'warn';
@@ -243,9 +225,6 @@ export async function run(): Promise<void> {
     for (const locale of ['th', 'my']) console.log(await pdfFigures(sampleId, locale));
   } finally {
     for (const s of servers) s.close();
-    if (external) await mongoose.connection.db?.dropDatabase();
-    await disconnect();
-    await engine?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await database.close();
   }
 }

@@ -10,6 +10,7 @@ import { downloadAttachment, uploadAttachment } from '../../services/cases/attac
 import { checkCaseAccess } from '../../services/cases/cases.js';
 import { parse, renderInvalid } from '../forms.js';
 import { uploadForm } from './forms.js';
+import { sendDownload } from '../downloads.js';
 
 export const caseAttachmentRoutes = Router();
 
@@ -28,10 +29,5 @@ caseAttachmentRoutes.post('/cases/:id/attachments', permit('case.update'), async
 });
 
 caseAttachmentRoutes.get('/cases/:id/attachments/:attachmentId', permit('case.read'), async (req, res) => {
-  const file = await downloadAttachment(req.caller!, String(req.params.id), String(req.params.attachmentId));
-  res.setHeader('Content-Type', file.type);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-  res.attachment(file.name);
-  res.send(file.data);
+  sendDownload(res, await downloadAttachment(req.caller!, String(req.params.id), String(req.params.attachmentId)));
 });

@@ -16,6 +16,7 @@ import { MoveRefused } from '../../services/referrals/referrals.js';
 import { typedValues } from '../cases/index.js';
 import { namedErrors, parse } from '../forms.js';
 import { inboxQuery, messageForm, moveForm, translationForm } from './forms.js';
+import { sendDownload } from '../downloads.js';
 
 /** The confirmations a page shows after a change (`?done=`); anything else shows none. */
 const DONE = ['acknowledge', 'accept', 'start', 'message', 'translation'] as const;
@@ -106,10 +107,5 @@ partnerRoutes.post('/partner/referrals/:id/translations', permit('referral.respo
 });
 
 partnerRoutes.get('/partner/referrals/:id/files/:fileId', permit('referral.respond'), async (req, res) => {
-  const file = await downloadAsPartner(req.caller!, String(req.params.id), String(req.params.fileId));
-  res.setHeader('Content-Type', file.type);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-  res.attachment(file.name);
-  res.send(file.data);
+  sendDownload(res, await downloadAsPartner(req.caller!, String(req.params.id), String(req.params.fileId)));
 });
