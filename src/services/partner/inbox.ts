@@ -53,7 +53,9 @@ function narrowed(caller: Caller, condition: Filter, extra: Filter = {}): Filter
   const wanted = asked === undefined ? visible : typeof asked === 'string' ? [asked] : (asked as { $in: string[] }).$in;
   const { status: _asked, ...rest } = condition;
   // In the order of the index fields: the embedded engine's planner reads the filter's keys in order.
-  return { toOrganisationId: base.toOrganisationId, status: { $in: wanted.filter((s) => visible.includes(s)) }, ...rest, ...extra };
+  const states = wanted.filter((s) => visible.includes(s));
+  // One state as an equality: the embedded engine bounds a later index field (the due date) only then.
+  return { toOrganisationId: base.toOrganisationId, status: states.length === 1 ? states[0] : { $in: states }, ...rest, ...extra };
 }
 
 /** A cursor is the id of a row; anything else is a broken link, not something anyone typed. */
@@ -100,12 +102,14 @@ export async function partnerInbox(caller: Caller, query: InboxQuery, locale = '
   const backwards = Boolean(query.before);
   const cursor = query.before ?? query.after;
   const bounded = narrowed(caller, condition, cursor ? { _id: { [backwards ? '$gt' : '$lt']: cursorId(cursor) } } : {});
-  const rows = await ReferralModel.find(trusted(bounded))
+  const find = ReferralModel.find(trusted(bounded))
     .sort({ _id: backwards ? 1 : -1 })
-    .hint(INBOX_INDEX)
     .limit(INBOX_PAGE_SIZE + 1)
-    .select({ reference: 1, fromOrganisationId: 1, service: 1, urgency: 1, status: 1, dueDate: 1, sentAt: 1, lastMessageSide: 1 })
-    .lean();
+    .select({ reference: 1, fromOrganisationId: 1, service: 1, urgency: 1, status: 1, dueDate: 1, sentAt: 1, lastMessageSide: 1 });
+  // Past a cursor the index is named (see INBOX_INDEX); the first page goes without, because a hint makes
+  // the embedded engine read the whole range and sort it (12 ms against 3 ms at 10,000 referrals) where
+  // it otherwise merges the states' ranges in `_id` order.
+  const rows = await (cursor ? find.hint(INBOX_INDEX) : find).lean();
   const more = rows.length > INBOX_PAGE_SIZE;
   const page = rows.slice(0, INBOX_PAGE_SIZE);
   if (backwards) page.reverse();
@@ -148,7 +152,9 @@ export async function partnerInbox(caller: Caller, query: InboxQuery, locale = '
 export async function partnerCounts(caller: Caller): Promise<{ new: number; open: number; overdue: number }> {
   await requireAction(caller, 'referral.respond');
   const now = clock.now();
-  const count = (filter: InboxFilter) => ReferralModel.countDocuments(trusted(narrowed(caller, conditionOf(filter, now))));
-  const [fresh, open, overdue] = await Promise.all([count('new'), count('open'), count('overdue')]);
-  return { new: fresh, open, overdue };
+  const count = (condition: Filter) => ReferralModel.countDocuments(trusted(narrowed(caller, condition)));
+  // Overdue is counted one state at a time: with the states as an `$in`, the embedded engine scans every
+  // awaiting referral for the due date (28 ms at 10,000); with one state, it reads only the overdue range.
+  const [fresh, open, ...overdue] = await Promise.all([count(conditionOf('new', now)), count(conditionOf('open', now)), ...AWAITING.map((status) => count({ status, dueDate: { $lt: now } }))]);
+  return { new: fresh, open, overdue: overdue.reduce((a, b) => a + b, 0) };
 }
