@@ -15,7 +15,7 @@ import { partnerView } from '../partner/view.js';
 import { nameIn, partnerSummary } from './partners.js';
 import { openSnapshot, referralForSender, type LeanReferral } from './referrals.js';
 import { threadOf } from './messages.js';
-import { answersFor } from './send.js';
+import { answersFor, consentFor } from './send.js';
 import { buildSnapshot } from './snapshot.js';
 import { OrganisationModel } from '../../models/organisation.js';
 
@@ -26,6 +26,13 @@ function consentOf(r: LeanReferral, c: Pick<LeanCase, 'consents'> | null, names:
   }
   const found = r.consent?.consentId ? (c?.consents ?? []).find((x) => String(x._id) === String(r.consent!.consentId)) : undefined;
   return found ? { override: false, givenBy: found.givenBy, date: found.date, formVersion: found.formVersion, withdrawnAt: found.withdrawnAt ?? undefined } : undefined;
+}
+
+/** The consent a draft's sending would find (C4), as the send form names it; null when there is none. */
+function readyConsent(c: Pick<LeanCase, 'consents'>, r: LeanReferral): { givenBy: string; date: Date } | null {
+  const found = consentFor(c, r.toOrganisationId);
+  const consent = found ? (c.consents ?? []).find((x) => String(x._id) === String(found._id)) : undefined;
+  return consent ? { givenBy: consent.givenBy, date: consent.date } : null;
 }
 
 /** Everything the sender's page of a referral shows, in the reader's language. */
@@ -55,6 +62,8 @@ export async function referralPage(caller: Caller, id: string, locale: string) {
     final: FINAL_STATUSES.includes(status),
     createdBy: names.get(String(r.createdBy)) ?? '',
     consent: consentOf(r, c, names),
+    /** For a draft: the consent sending would rely on, or none, so the caseworker knows before pressing Send. */
+    consentReady: status === 'draft' && c ? readyConsent(c, r) : undefined,
     delivery: r.delivery?.method ? { method: r.delivery.method, sentAt: r.delivery.sentAt ?? undefined, by: names.get(String(r.delivery.recordedBy)) ?? '' } : undefined,
     sections: [...(r.sections ?? [])],
     /** The moves the sender may take now; for an offline partner, the answers the sender records for it. */

@@ -54,6 +54,16 @@ describe('the consent gate', () => {
     return res;
   }
 
+  it("the draft's send form says whether a consent for the organisation is recorded, before anyone presses Send", async () => {
+    const before = (await worker.get(`/referrals/${id}`)).text;
+    expect(before).to.include('No consent for referral to this organisation is recorded on the case.').and.include(`href="/cases/${s.caseId}/consents/new"`);
+    expect(before).to.not.include('Consent recorded for this organisation');
+    await giveConsent(s);
+    const after = (await worker.get(`/referrals/${id}`)).text;
+    expect(after).to.match(/Consent recorded for this organisation: Guardian, /);
+    expect(after).to.not.include('No consent for referral to this organisation');
+  });
+
   it('refuses to send without a consent, with the translated reason, and audits consent_missing', async () => {
     const res = await expectRefusedUnchanged(worker);
     expect(res.text).to.include('There is no recorded consent to refer this child to this organisation.');
