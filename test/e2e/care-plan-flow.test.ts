@@ -10,16 +10,16 @@
  */
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEFAULT_REVIEW_INTERVAL_DAYS } from '../../src/domain/care-plans.js';
 import { AssessmentModel } from '../../src/models/assessment.js';
 import { CarePlanModel } from '../../src/models/care-plan.js';
 import { CaseModel } from '../../src/models/case.js';
 import { OrganisationModel } from '../../src/models/organisation.js';
 import { unseal } from '../../src/services/cases/records.js';
-import { expectClean, pathOf, signInBrowser, useBrowser, type WatchedPage } from '../helpers/browser.js';
+import { expectClean, follow, pathOf, signInBrowser, submit, useBrowser, words, type WatchedPage } from '../helpers/browser.js';
 import { buildCase } from '../helpers/cases.js';
-import { advance, now } from '../helpers/clock.js';
+import { advance, dayFromNow, now } from '../helpers/clock.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
 import { localeText as text } from '../helpers/locale-check.js';
@@ -29,39 +29,9 @@ import { nextCode } from '../helpers/session.js';
 const DAY = 86_400_000;
 const TEAM = 'Demo team care plans';
 
-/** Clicks something that follows a link, and waits until the next page has loaded. */
-async function follow(page: Page, target: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), target.click()]);
-}
-
-/** Clicks a form's submit button; answers the status of the POST (before any redirect is followed). */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().frame() === page.mainFrame()),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response.status();
-}
-
 /** Opens a folded section of the case page by its summary, as a reader would (no script needed). */
 async function openSection(page: Page, id: string): Promise<void> {
   if ((await page.getAttribute(`#${id}`, 'open')) === null) await page.locator(`#${id} > summary`).click();
-}
-
-/**
- * The text of the first element matched, with its white space folded. The page is rendered on the
- * server and already loaded, so an element that is not there fails at once, naming the page.
- */
-async function words(page: Page, selector: string): Promise<string> {
-  const found = page.locator(selector);
-  expect(await found.count(), `${selector} on ${pathOf(page)}`).to.be.greaterThan(0);
-  return ((await found.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A calendar day `days` from the test clock's today, as a date field takes it. */
-function inDays(days: number): string {
-  return new Date(now() + days * DAY).toISOString().slice(0, 10);
 }
 
 describe('in Chromium: a care plan from the assessment to its approval and first review', function () {
@@ -178,7 +148,7 @@ describe('in Chromium: a care plan from the assessment to its approval and first
       await follow(p, p.locator(`#goal-${goalId} a[href="${planPath(planId)}/goals/${goalId}/interventions/new"]`));
       await p.selectOption('#service', service);
       await p.selectOption('#responsible', `user:${worker.id}`);
-      await p.fill('#dueDate', inDays(150));
+      await p.fill('#dueDate', dayFromNow(150));
       expect(await submit(p, p.locator(`form[action="${planPath(planId)}/goals/${goalId}/interventions"] button[type=submit]`)), `adding ${service}`).to.equal(303);
       expect(pathOf(p)).to.equal(planPath(planId));
       expect(await words(p, `#goal-${goalId} li.plan-intervention`), `${service} on its goal`).to.include(text('fil', `lookups:serviceType.${service}`));
@@ -248,7 +218,7 @@ describe('in Chromium: a care plan from the assessment to its approval and first
     await p.selectOption('#domain', 'family');
     await p.fill('#text', familyGoal);
     expect(await p.inputValue('#language')).to.equal('fil');
-    await p.fill('#targetDate', inDays(120));
+    await p.fill('#targetDate', dayFromNow(120));
     expect(await submit(p, p.locator(`form[action="${planPath(planId)}/goals"] button[type=submit]`)), 'adding the family goal').to.equal(303);
     plan = await storedPlan(caseId);
     expect(plan.goals.map((g) => g.domain)).to.deep.equal(['safety', 'education', 'family']);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { CaseModel } from '../../src/models/case.js';
 import { CaseChangeModel } from '../../src/models/case-change.js';
@@ -10,7 +10,7 @@ import { recordAssessment } from '../../src/services/care/assessments.js';
 import { addNote, addTask } from '../../src/services/cases/notes.js';
 import { detailsOf, unseal, type CaseDetails, type LeanCase } from '../../src/services/cases/records.js';
 import { updateCase } from '../../src/services/cases/cases.js';
-import { expectClean, pathOf, useBrowser, watchedPage, type WatchedPage } from '../helpers/browser.js';
+import { expectClean, follow, pathOf, submit, useBrowser, watchedPage, type WatchedPage } from '../helpers/browser.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
@@ -20,24 +20,9 @@ import { nextCode } from '../helpers/session.js';
 
 const text = localeText;
 
-/** Clicks something that follows a link, and waits until the next page has loaded. */
-async function follow(page: Page, target: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), target.click()]);
-}
-
 /** Opens a folded section of the case page by its summary, as a reader would (no script needed). */
 async function openSection(page: Page, id: string): Promise<void> {
   if ((await page.getAttribute(`#${id}`, 'open')) === null) await page.locator(`#${id} > summary`).click();
-}
-
-/** Clicks a form's submit button; answers the status of the POST (before any redirect is followed). */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().frame() === page.mainFrame()),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response.status();
 }
 
 async function latest(id: string): Promise<LeanCase> {

@@ -10,53 +10,22 @@
  * every page stays clean.
  */
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ReferralMessageModel } from '../../src/models/referral-message.js';
 import { ReferralModel } from '../../src/models/referral.js';
 import { addConsent, addFamilyMember } from '../../src/services/cases/family.js';
 import { addNote } from '../../src/services/cases/notes.js';
 import { unseal } from '../../src/services/cases/records.js';
-import { expectClean, pathOf, signInBrowser, useBrowser, type WatchedPage } from '../helpers/browser.js';
+import { expectClean, follow, pathOf, signInBrowser, submit, useBrowser, words, type WatchedPage } from '../helpers/browser.js';
 import { buildCase, callerOf } from '../helpers/cases.js';
-import { now } from '../helpers/clock.js';
+import { dayFromNow } from '../helpers/clock.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../helpers/factories.js';
 import { localeText as text } from '../helpers/locale-check.js';
 import { MARKERS } from '../helpers/referrals.js';
 import { nextCode } from '../helpers/session.js';
 
-const DAY = 86_400_000;
 const TEAM = 'Demo team referrals';
-
-/** Clicks something that follows a link, and waits until the next page has loaded. */
-async function follow(page: Page, target: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), target.click()]);
-}
-
-/** Clicks a form's submit button; answers the status of the POST (before any redirect is followed). */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().frame() === page.mainFrame()),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response.status();
-}
-
-/**
- * The text of the first element matched, with its white space folded. The page is rendered on the
- * server and already loaded, so an element that is not there fails at once, naming the page.
- */
-async function words(page: Page, selector: string): Promise<string> {
-  const found = page.locator(selector);
-  expect(await found.count(), `${selector} on ${pathOf(page)}`).to.be.greaterThan(0);
-  return ((await found.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A calendar day `days` from the test clock's today, as a date field takes it. */
-function inDays(days: number): string {
-  return new Date(now() + days * DAY).toISOString().slice(0, 10);
-}
 
 describe('in Chromium: a referral to a Thai partner from the draft to its revocation', function () {
   this.timeout(180_000);
@@ -96,7 +65,7 @@ describe('in Chromium: a referral to a Thai partner from the draft to its revoca
     const caseId = await buildCase(worker, { givenName: 'Testreferralchild', school }, { team: TEAM });
     const caller = callerOf(worker, TEAM);
     // The guardian's consent to this referral, recorded on the case; and what is not to be shared.
-    await addConsent(caller, caseId, { purpose: 'referral', organisationId: partnerOrg.id, givenBy: 'guardian', date: inDays(-1), formVersion: 'fictional-consent-1' });
+    await addConsent(caller, caseId, { purpose: 'referral', organisationId: partnerOrg.id, givenBy: 'guardian', date: dayFromNow(-1), formVersion: 'fictional-consent-1' });
     await addFamilyMember(caller, caseId, {
       relationship: 'aunt',
       exploitationRole: 'none',
@@ -109,7 +78,7 @@ describe('in Chromium: a referral to a Thai partner from the draft to its revoca
       contact: MARKERS.location,
       protectiveFactors: 'Visits every week (fictional).',
     });
-    await addNote(caller, caseId, { type: 'home_visit', date: inDays(-1), language: 'en', text: MARKERS.note });
+    await addNote(caller, caseId, { type: 'home_visit', date: dayFromNow(-1), language: 'en', text: MARKERS.note });
 
     const signedIn = async (user: TestUser, locale: string): Promise<WatchedPage> =>
       signInBrowser(await browser.newContext({ javaScriptEnabled, locale }), base(), user, () => nextCode(user));
@@ -134,7 +103,7 @@ describe('in Chromium: a referral to a Thai partner from the draft to its revoca
     await p.selectOption('#service', 'counselling');
     await p.selectOption('#urgency', 'within_2_weeks');
     await p.check('input[name=reasons][value=counselling]');
-    await p.fill('#dueDate', inDays(14));
+    await p.fill('#dueDate', dayFromNow(14));
     await p.fill('#note', request);
     expect(await p.inputValue('#language'), 'the note written in English').to.equal('en');
     // Identification is offered ticked; the caseworker adds contact and nothing else.

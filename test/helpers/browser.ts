@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { testApp } from './app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -85,6 +86,31 @@ export function expectClean(watched: WatchedPage, where: string): void {
 
 export function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
+}
+
+/** Clicks something that follows a link, and waits until the next page has loaded. */
+export async function follow(page: Page, target: Locator): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), target.click()]);
+}
+
+/** Clicks a form's submit button; answers the status of the POST (before any redirect is followed). */
+export async function submit(page: Page, button: Locator): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().frame() === page.mainFrame()),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response.status();
+}
+
+/**
+ * The text of the first element matched, with its white space folded. The page is rendered on the
+ * server and already loaded, so an element that is not there fails at once, naming the page.
+ */
+export async function words(page: Page, selector: string): Promise<string> {
+  const found = page.locator(selector);
+  expect(await found.count(), `${selector} on ${pathOf(page)}`).to.be.greaterThan(0);
+  return ((await found.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 /**

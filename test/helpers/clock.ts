@@ -14,3 +14,8 @@ export function advance(ms: number): void {
 export function now(): number {
   return Date.now() + offset;
 }
+
+/** A calendar day `days` from the test clock's today (UTC), as `YYYY-MM-DD`, the way a date field takes it. */
+export function dayFromNow(days: number): string {
+  return new Date(now() + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -85,3 +85,29 @@ export function toLatinDigits(input: string): string {
   }
   return out;
 }
+
+/**
+ * A country's name (ISO 3166 code) in the reader's language through Intl, English where Intl has none
+ * in that language; undefined for a code Intl cannot take.
+ */
+export function regionName(code: string, lng: string): string | undefined {
+  try {
+    return new Intl.DisplayNames([intlLocale(lng), 'en'], { type: 'region', fallback: 'code' }).of(code) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A language's name (BCP 47 tag) in the reader's language through Intl; undefined where Intl only
+ * knows the code (Karen, Mon, Cham anywhere; most languages in Cebuano), so that Haven's own label of
+ * a spoken language (`lookups:spokenLanguage.<code>`) can stand in.
+ */
+export function languageDisplayName(code: string, lng: string): string | undefined {
+  try {
+    const name = new Intl.DisplayNames([intlLocale(lng), 'en'], { type: 'language', fallback: 'none' }).of(code);
+    return name && name.toLowerCase() !== code.toLowerCase() ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}

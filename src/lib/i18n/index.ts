@@ -102,3 +102,14 @@ export async function createI18n(options: I18nOptions = {}): Promise<i18n> {
   }
   return instance;
 }
+
+let background: Promise<i18n> | undefined;
+
+/**
+ * One i18next instance for text made outside any request (emails, PDF forms, a snapshot's default
+ * goal texts), each asked with a fixed language: never a request's, always the reader's.
+ */
+export function backgroundI18n(): Promise<i18n> {
+  background ??= createI18n();
+  return background;
+}

@@ -1,20 +1,11 @@
 /** What the case forms offer: lookups (labelled in the templates), countries and languages by Intl. */
 import type { Request } from 'express';
-import { LOCALES, LOCALE_INFO, type Locale } from '../../domain/locales.js';
 import { COMMON_NATIONALITIES, LOOKUPS, SPOKEN_LANGUAGES } from '../../domain/lookups.js';
-
-function intlOf(req: Request): string {
-  const lng = req.language as Locale;
-  return (LOCALES as readonly string[]).includes(lng) ? LOCALE_INFO[lng].intl : 'en';
-}
+import { languageDisplayName, regionName } from '../../lib/i18n/format.js';
 
 export function countryName(req: Request, code: string): string {
   if (!code) return '';
-  try {
-    return new Intl.DisplayNames([intlOf(req), 'en'], { type: 'region', fallback: 'code' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
+  return regionName(code, req.language) ?? code;
 }
 
 /**
@@ -23,13 +14,8 @@ export function countryName(req: Request, code: string): string {
  * only for a code Haven does not know.
  */
 export function languageName(req: Request, code: string): string {
-  let name: string | undefined;
-  try {
-    name = new Intl.DisplayNames([intlOf(req), 'en'], { type: 'language', fallback: 'none' }).of(code);
-  } catch {
-    name = undefined;
-  }
-  if (name && name.toLowerCase() !== code.toLowerCase()) return name;
+  const name = languageDisplayName(code, req.language);
+  if (name) return name;
   const key = `lookups:spokenLanguage.${code}`;
   return /^[a-z]{2,3}$/.test(code) && req.i18n.exists(key) ? req.t(key) : code;
 }

@@ -12,12 +12,12 @@
  * (`deliverPendingMails`, see reminders.ts), so a caller that forgets delays mail but never loses it.
  */
 import { Types } from 'mongoose';
-import type { i18n, TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import type { Caller } from '../../domain/permissions.js';
 import type { ReferralSide } from '../../domain/referrals.js';
 import { config } from '../../config/index.js';
 import { clock } from '../../lib/clock.js';
-import { createI18n } from '../../lib/i18n/index.js';
+import { backgroundI18n } from '../../lib/i18n/index.js';
 import { logger } from '../../lib/logger.js';
 import { sendMail } from '../../lib/mailer.js';
 import { NotificationMailModel } from '../../models/notification-mail.js';
@@ -109,12 +109,9 @@ export function eventKey(n: Pick<Notification, 'kind' | 'side' | 'status'>): str
   return n.side === 'partner' ? 'notifications:event.reminder' : 'notifications:event.reminderSender';
 }
 
-let mailI18n: Promise<i18n> | undefined;
-
 /** A translator for emails, in any locale, outside any request (one instance, asked per mail with a fixed locale). */
 async function mailTranslator(locale: string): Promise<TFunction> {
-  mailI18n ??= createI18n();
-  return (await mailI18n).getFixedT(locale);
+  return (await backgroundI18n()).getFixedT(locale);
 }
 
 /**

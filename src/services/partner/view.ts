@@ -10,7 +10,7 @@
  * readers of both languages added beside it: who, when, and in which language.
  */
 import type { Types } from 'mongoose';
-import { LOCALES, LOCALE_INFO, type Locale } from '../../domain/locales.js';
+import { languageDisplayName, regionName } from '../../lib/i18n/format.js';
 import { NATIONALITY } from '../../domain/lookups.js';
 import { REFERRAL_SECTIONS, isFinal, type ReferralSection, type ReferralStatus } from '../../domain/referrals.js';
 import { OrganisationModel } from '../../models/organisation.js';
@@ -74,19 +74,10 @@ export function textDir(tag: string): 'ltr' | 'rtl' {
   return RTL.has(primary) || /-(arab|hebr|thaa|syrc|adlm|rohg)\b/i.test(tag) ? 'rtl' : 'ltr';
 }
 
-function intlOf(locale: string): string {
-  return (LOCALES as readonly string[]).includes(locale) ? LOCALE_INFO[locale as Locale].intl : 'en';
-}
-
 /** A language's name in the reader's language; where Intl has none, Haven's own label of a spoken language. */
 export function languageName(code: string, locale: string): Named {
-  let name: string | undefined;
-  try {
-    name = new Intl.DisplayNames([intlOf(locale), 'en'], { type: 'language', fallback: 'none' }).of(code);
-  } catch {
-    name = undefined;
-  }
-  if (name && name.toLowerCase() !== code.toLowerCase()) return { code, name };
+  const name = languageDisplayName(code, locale);
+  if (name) return { code, name };
   return /^[a-z]{2,3}$/.test(code) ? { code, key: `lookups:spokenLanguage.${code}` } : { code, name: code };
 }
 
@@ -95,11 +86,7 @@ export function countryName(code: string, locale: string): Named {
   if (code === 'XX') return { code, key: 'cases:nationalityUnknown' };
   if (code === 'XS') return { code, key: 'cases:stateless' };
   if (!NATIONALITY.test(code)) return { code, name: code };
-  try {
-    return { code, name: new Intl.DisplayNames([intlOf(locale), 'en'], { type: 'region', fallback: 'code' }).of(code) ?? code };
-  } catch {
-    return { code, name: code };
-  }
+  return { code, name: regionName(code, locale) ?? code };
 }
 
 const coded = (prefix: string, code: string | undefined | null): Coded | undefined => (code ? { code, key: `${prefix}.${code}` } : undefined);
@@ -110,19 +97,17 @@ const dateOf = (iso: string | undefined | null): Date | undefined => {
 };
 
 /** An organisation's name in the reader's language, else in English, else its code. */
-async function organisationNames(ids: readonly Types.ObjectId[], locale: string): Promise<Map<string, string>> {
+export function organisationName(o: { name?: unknown; code?: string }, locale: string): string {
+  const names = (o.name ?? {}) as Record<string, string | undefined>;
+  return names[locale] || names.en || o.code || '';
+}
+
+/** Organisation names by id, for a list of referrals or messages, as pages show them. */
+export async function organisationNamesFor(ids: readonly Types.ObjectId[], locale: string): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter(Boolean).map(String))];
   if (unique.length === 0) return new Map();
   const orgs = await OrganisationModel.find(trusted({ _id: { $in: unique } })).select({ name: 1, code: 1 }).lean();
-  return new Map(orgs.map((o) => {
-    const names = (o.name ?? {}) as Record<string, string | undefined>;
-    return [String(o._id), names[locale] || names.en || o.code];
-  }));
-}
-
-/** Organisation names for a list of referrals or messages, as pages show them. */
-export function organisationNamesFor(ids: readonly Types.ObjectId[], locale: string): Promise<Map<string, string>> {
-  return organisationNames(ids, locale);
+  return new Map(orgs.map((o) => [String(o._id), organisationName(o, locale)]));
 }
 
 /**
@@ -135,7 +120,7 @@ export async function partnerView(r: Referral, snapshot: ReferralSnapshot, reade
   const steps = r.steps ?? [];
   const [people, orgs] = await Promise.all([
     userNames([...steps.map((s) => s.by), ...translations.map((t) => t.by)]),
-    organisationNames([r.fromOrganisationId, r.toOrganisationId, ...steps.map((s) => s.byOrganisationId), ...translations.map((t) => t.byOrganisationId)], locale),
+    organisationNamesFor([r.fromOrganisationId, r.toOrganisationId, ...steps.map((s) => s.byOrganisationId), ...translations.map((t) => t.byOrganisationId)], locale),
   ]);
   const version = r.snapshot?.version ?? 0;
 

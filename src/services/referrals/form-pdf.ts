@@ -12,20 +12,21 @@
  * audits), `referralFormPdf` for a referral already loaded, and `renderReferralForm` for a form's
  * data already resolved, which needs no database (the benchmark times it).
  */
-import type { i18n, TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import { NotFound } from '../../domain/errors.js';
 import { LOCALES, type Locale } from '../../domain/locales.js';
 import type { Caller } from '../../domain/permissions.js';
 import { DECLINE_REASONS, REFERRAL_SECTIONS, type ReferralStatus } from '../../domain/referrals.js';
-import { createI18n } from '../../lib/i18n/index.js';
-import { formatDate, intlLocale, type Calendar } from '../../lib/i18n/format.js';
+import { backgroundI18n } from '../../lib/i18n/index.js';
+import { formatDate, languageDisplayName, regionName, type Calendar } from '../../lib/i18n/format.js';
 import { scriptLanguage } from '../../lib/i18n/script.js';
 import { PdfWriter } from '../../lib/pdf/document.js';
 import { OrganisationModel } from '../../models/organisation.js';
 import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { noteOf, openSnapshot, referralForPartner, referralForSender, type LeanReferral, type ReferralSnapshot, type Text } from './referrals.js';
+import { organisationName } from '../partner/view.js';
 
 export interface Reader {
   locale: string;
@@ -56,7 +57,6 @@ export interface FormData {
   snapshot: ReferralSnapshot;
 }
 
-let formI18n: Promise<i18n> | undefined;
 
 async function organisations(ids: Types.ObjectId[]): Promise<Map<string, OrganisationNames>> {
   const found = await OrganisationModel.find(trusted({ _id: { $in: ids } })).select({ name: 1, code: 1 }).lean();
@@ -118,8 +118,7 @@ interface Labels {
 
 /** One i18next instance for forms, asked with a fixed language per form (never a request's language). */
 async function labelsFor(locale: string): Promise<Labels> {
-  formI18n ??= createI18n();
-  const instance = await formI18n;
+  const instance = await backgroundI18n();
   const t: TFunction = instance.getFixedT(locale);
   const label = ((key: string, vars: Record<string, unknown> = {}) => t(key, { ...vars, interpolation: { escapeValue: false } }) as string) as Labels;
   label.has = (key) => instance.exists(key, { lng: locale });
@@ -181,26 +180,18 @@ class FormWriter {
   languageName(tag: string): string {
     const key = `lookups:spokenLanguage.${tag}`;
     if (this.t.has(key)) return this.t(key);
-    try {
-      return new Intl.DisplayNames([intlLocale(this.lang)], { type: 'language' }).of(tag) ?? tag;
-    } catch {
-      return tag;
-    }
+    return languageDisplayName(tag, this.lang) ?? tag;
   }
 
   nationality(code: string): string {
     if (!code) return '';
     if (code === 'XX') return this.t('cases:nationalityUnknown');
     if (code === 'XS') return this.t('cases:stateless');
-    try {
-      return new Intl.DisplayNames([intlLocale(this.lang)], { type: 'region' }).of(code) ?? code;
-    } catch {
-      return code;
-    }
+    return regionName(code, this.lang) ?? code;
   }
 
   organisation(o: OrganisationNames): string {
-    return o.name[this.lang] || o.name.en || o.code;
+    return organisationName(o, this.lang);
   }
 
   code(key: string, value: string | undefined): string {

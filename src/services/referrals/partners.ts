@@ -12,7 +12,7 @@ import type { Caller } from '../../domain/permissions.js';
 import { OrganisationModel } from '../../models/organisation.js';
 import { UserModel } from '../../models/user.js';
 import { trusted } from '../auth/trusted.js';
-import { countryName, type Named } from '../partner/view.js';
+import { countryName, organisationName, type Named } from '../partner/view.js';
 
 export interface PartnerOption {
   id: string;
@@ -29,11 +29,6 @@ export interface PartnerOrganisation {
   services: string[];
 }
 
-/** An organisation's name in the reader's language, else English, else its code. */
-export function nameIn(o: { name?: unknown; code?: string }, locale: string): string {
-  const names = (o.name ?? {}) as Record<string, string | undefined>;
-  return names[locale] || names.en || o.code || '';
-}
 
 /** How many organisations the form lists at most (a deployment holds tens, not thousands). */
 const LIST_LIMIT = 200;
@@ -50,7 +45,7 @@ export async function partnerOptions(caller: Caller, filter: { service?: string;
   countries.sort((a, b) => collator.compare(a.name ?? a.code, b.name ?? b.code));
   const options = all
     .filter((o) => (!filter.service || (o.services ?? []).includes(filter.service as never)) && (!filter.country || o.country === filter.country))
-    .map((o) => ({ id: String(o._id), name: nameIn(o, locale), kind: o.kind as 'ngo' | 'partner', country: countryName(o.country, locale), services: [...(o.services ?? [])] }));
+    .map((o) => ({ id: String(o._id), name: organisationName(o, locale), kind: o.kind as 'ngo' | 'partner', country: countryName(o.country, locale), services: [...(o.services ?? [])] }));
   options.sort((a, b) => collator.compare(a.name, b.name));
   return { options, countries };
 }
@@ -76,5 +71,5 @@ export async function isOffline(organisationId: Types.ObjectId): Promise<boolean
 export async function partnerSummary(organisationId: Types.ObjectId, locale: string): Promise<{ name: string; country?: Named | undefined }> {
   const org = await OrganisationModel.findOne(trusted({ _id: organisationId })).select({ name: 1, code: 1, country: 1 }).lean();
   if (!org) return { name: '' };
-  return { name: nameIn(org, locale), country: countryName(org.country, locale) };
+  return { name: organisationName(org, locale), country: countryName(org.country, locale) };
 }

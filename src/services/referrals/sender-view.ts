@@ -11,8 +11,8 @@ import { ReferralModel } from '../../models/referral.js';
 import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { unseal, userNames, type LeanCase } from '../cases/records.js';
-import { partnerView } from '../partner/view.js';
-import { nameIn, partnerSummary } from './partners.js';
+import { organisationName, partnerView } from '../partner/view.js';
+import { partnerSummary } from './partners.js';
 import { openSnapshot, referralForSender, type LeanReferral } from './referrals.js';
 import { threadOf } from './messages.js';
 import { answersFor, consentFor } from './send.js';
@@ -95,6 +95,6 @@ export async function caseReferrals(caseId: Types.ObjectId, locale: string) {
   const rows = await ReferralModel.find(trusted({ caseId })).sort({ _id: -1 }).limit(100).select({ reference: 1, toOrganisationId: 1, service: 1, status: 1, dueDate: 1, offline: 1 }).lean();
   const orgIds = [...new Set(rows.map((r) => String(r.toOrganisationId)))];
   const orgs = orgIds.length ? await OrganisationModel.find(trusted({ _id: { $in: orgIds } })).select({ name: 1, code: 1 }).lean() : [];
-  const names = new Map(orgs.map((o) => [String(o._id), nameIn(o, locale)]));
+  const names = new Map(orgs.map((o) => [String(o._id), organisationName(o, locale)]));
   return rows.map((r) => ({ id: String(r._id), reference: r.reference, partner: names.get(String(r.toOrganisationId)) ?? '', service: r.service, status: r.status, dueDate: r.dueDate, offline: Boolean(r.offline) }));
 }

@@ -4,10 +4,10 @@
  * built from it alone, so a section that was not chosen is never read into it: each section is read
  * only when its name is in the referral's `sections`, and notes and attachments only by the ids chosen.
  */
-import type { TFunction, i18n } from 'i18next';
+import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import { CARE_DOMAINS } from '../../domain/assessments.js';
-import { createI18n } from '../../lib/i18n/index.js';
+import { backgroundI18n } from '../../lib/i18n/index.js';
 import { AssessmentModel } from '../../models/assessment.js';
 import { AttachmentModel } from '../../models/attachment.js';
 import { CarePlanModel } from '../../models/care-plan.js';
@@ -22,12 +22,9 @@ export type SnapshotFile = NonNullable<ReferralSnapshot['attachments']>[number];
 
 type Choices = Pick<Referral, 'sections' | 'noteIds' | 'attachmentIds' | 'service' | 'locale'>;
 
-let goalI18n: Promise<i18n> | undefined;
-
 /** A goal still holding its domain's default text is written in the partner's language (one instance, outside any request). */
 async function translatorFor(locale: string): Promise<TFunction> {
-  goalI18n ??= createI18n();
-  return (await goalI18n).getFixedT(locale);
+  return (await backgroundI18n()).getFixedT(locale);
 }
 
 /** A referral's list of chosen ids (mongoose types them as a document array). */

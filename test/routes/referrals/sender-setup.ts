@@ -9,7 +9,7 @@ import { ReferralModel, type Referral } from '../../../src/models/referral.js';
 import { addConsent } from '../../../src/services/cases/family.js';
 import { CaseModel } from '../../../src/models/case.js';
 import { buildCase, callerOf } from '../../helpers/cases.js';
-import { now } from '../../helpers/clock.js';
+import { dayFromNow } from '../../helpers/clock.js';
 import { buildOrganisation, buildUser, type TestUser } from '../../helpers/factories.js';
 
 export interface Sender {
@@ -23,9 +23,7 @@ export interface Sender {
 }
 
 /** A day relative to today on the test clock (UTC), as `YYYY-MM-DD`. */
-export function day(offsetDays: number): string {
-  return new Date(now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-}
+export const day = dayFromNow;
 
 /** A partner organisation; `online` gives it an active user with the partner role. */
 export async function buildPartner(options: { online?: boolean; services?: string[]; country?: string; locale?: string } = {}): Promise<string> {
