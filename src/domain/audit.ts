@@ -66,6 +66,10 @@ export const AUDIT_ACTIONS = [
   'followup_record',
   'task_assign',
   'facts_rebuild',
+  // Outcome reports: a dashboard seen, a report or a child's case summary downloaded.
+  'report_view',
+  'report_export',
+  'report_configure',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -21,6 +21,10 @@ export const ACTIONS = [
   'referral.override',
   'referral.respond',
   'report.read',
+  /** Download a report as CSV or PDF (each download is audited). */
+  'report.export',
+  /** Choose which figures the organisation's period summary shows. */
+  'report.configure',
   // Administration.
   'admin.users',
   'admin.organisations',
@@ -37,8 +41,8 @@ const CASEWORK: Action[] = ['case.list', 'case.read', 'case.create', 'case.updat
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = Object.freeze({
   caseworker: CASEWORK,
-  supervisor: [...CASEWORK, 'case.assign', 'case.close', 'case.history', 'careplan.approve', 'referral.override'],
-  manager: ['case.list', 'case.list-deidentified', 'report.read'],
+  supervisor: [...CASEWORK, 'case.assign', 'case.close', 'case.history', 'careplan.approve', 'referral.override', 'report.read', 'report.export'],
+  manager: ['case.list', 'case.list-deidentified', 'report.read', 'report.export', 'report.configure'],
   partner: ['referral.respond'],
   admin: ['admin.users', 'admin.organisations'],
   auditor: ['audit.read', 'retention.review'],
@@ -55,6 +59,7 @@ const CASE_DATA: ReadonlySet<Action> = new Set<Action>([
   'case.list-deidentified',
   'referral.respond',
   'report.read',
+  'report.export',
   'audit.read',
   'retention.review',
 ]);

@@ -53,6 +53,7 @@ export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestH
         audit: can(user.roles, 'audit.read'),
         cases: can(user.roles, 'case.list'),
         partner: can(user.roles, 'referral.respond'),
+        reports: can(user.roles, 'report.read'),
         returnTo: req.originalUrl.slice(0, 300),
       };
       if (req.method === 'GET' && req.mfaDone && req.caller && !user.mustChangePassword) {

@@ -67,6 +67,9 @@ const caseFactSchema = new Schema(
 caseFactSchema.index({ caseId: 1 }, { unique: true });
 caseFactSchema.index({ organisationId: 1, intakeMonth: 1 });
 caseFactSchema.index({ organisationId: 1, status: 1 });
+// The reports' one \`$match\` (services/reports/pipeline.ts): an organisation's, or one team's, cases taken in before a date.
+caseFactSchema.index({ organisationId: 1, intakeDate: 1 });
+caseFactSchema.index({ organisationId: 1, team: 1, intakeDate: 1 });
 
 export type CaseFact = InferSchemaType<typeof caseFactSchema> & { _id: Types.ObjectId };
 export const CaseFactModel = model('CaseFact', caseFactSchema, 'case_facts');

@@ -2,6 +2,7 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 import { DEFAULT_REVIEW_INTERVAL_DAYS, MAX_REVIEW_INTERVAL_DAYS, MIN_REVIEW_INTERVAL_DAYS } from '../domain/care-plans.js';
 import { LOCALES } from '../domain/locales.js';
 import { LOOKUPS } from '../domain/lookups.js';
+import { REPORT_FIGURES } from '../domain/reports.js';
 import { TEAM_NAME_MAX } from '../domain/teams.js';
 import { isTimeZone } from '../domain/time-zones.js';
 
@@ -45,6 +46,8 @@ const organisationSchema = new Schema(
     preferredLocale: { type: String, required: true, enum: LOCALES },
     /** Care plans: days from the plan's approval, then from the last signed-off review, to the next review. */
     reviewIntervalDays: { type: Number, min: MIN_REVIEW_INTERVAL_DAYS, max: MAX_REVIEW_INTERVAL_DAYS, default: DEFAULT_REVIEW_INTERVAL_DAYS },
+    /** The figures its period summary for donors and governments shows, in order (domain/reports.ts); empty: the default list. */
+    reportFigures: { type: [String], enum: REPORT_FIGURES, default: [] },
     /** Generated demo data, never real. */
     demo: { type: Boolean, default: false },
   },

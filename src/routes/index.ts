@@ -23,6 +23,7 @@ import { partnerRoutes } from './partner/index.js';
 import { referralRoutes } from './referrals/index.js';
 import { referralMessageRoutes } from './referrals/messages.js';
 import { referralPdfRoutes } from './referrals/pdf.js';
+import { reportRoutes } from './reports/index.js';
 
 export function pageRoutes(options: { limit: RequestHandler }): Router {
   const router = Router();
@@ -48,6 +49,7 @@ export function pageRoutes(options: { limit: RequestHandler }): Router {
   router.use(referralPdfRoutes);
   router.use(partnerRoutes);
   router.use(notificationRoutes);
+  router.use(reportRoutes);
   return router;
 }
 

@@ -34,6 +34,15 @@ export function formatDate(
   return format.format(date);
 }
 
+/** A year alone, in the reader's calendar and digits (2026 is 2569 in the Thai Buddhist era). */
+export function formatYear(value: Date, lng: Locale | string, calendar: Calendar = 'default'): string {
+  const locale = intlLocale(lng, calendar);
+  const key = `${locale} year`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, { year: 'numeric', timeZone: 'UTC' })));
+  return format.format(value);
+}
+
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**

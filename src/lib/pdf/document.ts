@@ -283,6 +283,32 @@ export class PdfWriter {
     this.y += 8;
   }
 
+  /**
+   * A rectangle from the current line's top, `indent` from the left margin; the position does not
+   * move. Filled, or only outlined (dashed, for a value a report does not show).
+   */
+  box(indent: number, width: number, height: number, style: { fill?: string; stroke?: string; dash?: boolean }): void {
+    const doc = this.doc.save();
+    doc.rect(MARGIN + indent, this.y, Math.max(width, 0.5), height);
+    if (style.dash) doc.dash(2, { space: 2 });
+    if (style.fill && style.stroke) doc.lineWidth(0.6).fillAndStroke(style.fill, style.stroke);
+    else if (style.fill) doc.fill(style.fill);
+    else doc.lineWidth(0.6).strokeColor(style.stroke ?? '#000000').stroke();
+    doc.undash().restore();
+  }
+
+  /** A straight line between two points, each given from the left margin and the current line's top. */
+  line(from: [number, number], to: [number, number], style: { color?: string; width?: number } = {}): void {
+    this.doc
+      .save()
+      .moveTo(MARGIN + from[0], this.y + from[1])
+      .lineTo(MARGIN + to[0], this.y + to[1])
+      .lineWidth(style.width ?? 1)
+      .strokeColor(style.color ?? '#000000')
+      .stroke()
+      .restore();
+  }
+
   /** An empty square to tick by hand, then its label. */
   checkbox(label: string, lang: string, indent = 0): void {
     const size = BODY_SIZE;

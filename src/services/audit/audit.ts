@@ -21,7 +21,7 @@ export interface AuditEvent {
   action: AuditAction;
   outcome: AuditOutcome;
   reason?: AuditReason;
-  recordType?: 'user' | 'organisation' | 'case' | 'attachment' | 'referral' | 'route' | 'audit' | 'notification';
+  recordType?: 'user' | 'organisation' | 'case' | 'attachment' | 'referral' | 'route' | 'audit' | 'notification' | 'report';
   recordId?: string;
 }
 
