@@ -257,6 +257,16 @@ const MATRIX: Record<string, Row> = {
   'POST /partner/referrals/:id/translations': { permission: 'referral.respond', allowed: 422, other: 404, target: 'partner-referral', body: {} },
   // The target shares no file: `:fileId` names none of the referral's, which answers 404 (audited against the referral) like any other.
   'GET /partner/referrals/:id/files/:fileId': { permission: 'referral.respond', allowed: 404, other: 404, target: 'partner-referral' },
+  // Outcome reports: the dashboard and the period summary, their downloads, the summary's figures; one child's case summary.
+  'GET /reports': { permission: 'report.read', allowed: 200 },
+  'GET /reports/export.csv': { permission: 'report.export', allowed: 200 },
+  'GET /reports/export.pdf': { permission: 'report.export', allowed: 200 },
+  'GET /reports/period': { permission: 'report.read', allowed: 200 },
+  'GET /reports/period.csv': { permission: 'report.export', allowed: 200 },
+  'GET /reports/period.pdf': { permission: 'report.export', allowed: 200 },
+  // Nothing chosen: back to the page with the error, the choice unchanged.
+  'POST /reports/period/figures': { permission: 'report.configure', allowed: 303, body: {} },
+  'GET /cases/:id/summary.pdf': { permission: 'case.read', allowed: 200, other: 404, target: 'case' },
   // Notifications.
   'GET /notifications': { permission: 'signed-in', allowed: 200 },
   'POST /notifications/read-all': { permission: 'signed-in', allowed: 303 },

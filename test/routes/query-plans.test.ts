@@ -41,7 +41,7 @@ import { csrfFrom, signIn, type Agent } from '../helpers/session.js';
 import type { TestUser } from '../helpers/factories.js';
 
 /** Collections whose size grows with the number of cases (or of requests): a scan of these fails. */
-const GROWING = /^(cases|case_notes|case_tasks|case_changes|attachments|audit_entries|sessions|assessments|legal_cases|legal_hearings|closure_proposals|follow_ups|care_plans|care_plan_reviews|referrals|referral_messages|referral_files|notifications)$|\.(files|chunks)$/;
+const GROWING = /^(cases|case_notes|case_tasks|case_changes|attachments|audit_entries|sessions|assessments|legal_cases|legal_hearings|closure_proposals|follow_ups|care_plans|care_plan_reviews|referrals|referral_messages|referral_files|notifications|case_facts)$|\.(files|chunks)$/;
 /** Commands that carry a query plan. */
 const PLANNED = new Set(['find', 'aggregate', 'count', 'distinct', 'findAndModify', 'update', 'delete']);
 /** Fields of a sent command that belong to the session or the connection, not to the query. */
@@ -358,6 +358,10 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     for (const source of [reviewsDue, interventionsDue, plansAwaitingApproval, reviewsAwaitingApproval]) expect((await source(startContext(bossCaller), 'supervisor', new Date('2100-01-01'), 6)).total).to.be.a('number');
     await visit(supervisor, `/cases/${caseId}/assign`);
     await visit(supervisor, '/work?kind=tasks&as=supervisor');
+    // The team's outcome report: one aggregation whose `$match` leads with the organisation and the team.
+    await visit(supervisor, '/reports');
+    await visit(supervisor, '/reports?from=2024-01-01&to=2026-12-31&exploitationType=livestream_abuse');
+    await visit(supervisor, '/reports/export.csv');
 
     page = 'sign-in';
     const manager = await signIn(app, await demoUser('manager.ph@demo.haven.example'));
@@ -366,6 +370,12 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     await visit(manager, '/cases?risk=critical');
     await visit(manager, `/cases?q=${encodeURIComponent(mine.caseNumber)}`);
     await visit(manager, `/cases?q=${encodeURIComponent(mine.caseNumber.slice(-5))}`);
+    // The organisation's outcome report, filtered and not, its period summary and a download.
+    await visit(manager, '/reports');
+    await visit(manager, '/reports?from=2025-01-01&to=2025-12-31&country=PH');
+    await visit(manager, '/reports?team=team-a&exploitationType=trafficking_sexual');
+    await visit(manager, '/reports/period?kind=year&year=2026');
+    await visit(manager, '/reports/export.pdf');
 
     page = 'sign-in';
     const auditor = await signIn(app, await demoUser('auditor.ph@demo.haven.example'));

@@ -174,6 +174,19 @@ describe('the database engine', () => {
     expect(rows[0]!.ns.slice().sort()).to.deep.equal([1, 3]);
   });
 
+  it('aggregation: $median and $percentile (approximate, as the reports ask), the value at rank ceil(p × n)', async () => {
+    await Probe.create([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 25, 30].map((n) => ({ key: 'days', n })));
+    await Probe.create({ key: 'days', tags: ['no n'] });
+    const [row] = await Probe.aggregate<{ median: number; p90: number[]; none: number | null }>([
+      { $match: { key: 'days' } },
+      { $group: { _id: null, median: { $median: { input: '$n', method: 'approximate' } }, p90: { $percentile: { input: '$n', p: [0.25, 0.9], method: 'approximate' } }, none: { $median: { input: '$missing', method: 'approximate' } } } },
+    ]);
+    // 14 numbers (the document without one is skipped): rank 7 is 8; ranks 4 and 13 are 5 and 25.
+    expect(row!.median).to.equal(8);
+    expect(row!.p90).to.deep.equal([5, 25]);
+    expect(row!.none).to.equal(null);
+  });
+
   it('aggregation: $facet, $bucket, $unwind, $lookup, $project and date operators', async () => {
     const at = (d: string) => new Date(`${d}T12:00:00Z`);
     await Probe.create([

@@ -20,6 +20,7 @@ import { buildCase } from '../../helpers/cases.js';
 import { useDatabase } from '../../helpers/db.js';
 import { buildOrganisation, buildUser, type TestUser } from '../../helpers/factories.js';
 import { signIn, tokenOf, type Agent } from '../../helpers/session.js';
+import { reportPipeline } from '../../../src/services/reports/pipeline.js';
 import { writeDataset } from './dataset.js';
 
 const YEAR = 'from=2025-01-01&to=2025-12-31';
@@ -234,3 +235,25 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
 });
 
 const textOf = (r: { body: unknown }) => (r.body as Buffer).toString('utf8');
+
+describe('the report aggregation plan (DATABASE.md: every query served by an index)', function () {
+  this.timeout(60_000);
+  useDatabase('reportplan');
+
+  it('reads an organisation\'s facts, or one team\'s, through an index that ranges over the intake date', async () => {
+    const org = (await buildOrganisation({ teams: [{ code: 'north', name: 'North team' }] })).id;
+    const other = (await buildOrganisation()).id;
+    const someone = await buildUser({ roles: ['caseworker'], organisationId: org });
+    await writeDataset(org, other, { w1: someone.id, w2: someone.id, partner: other });
+    const filters = { from: new Date('2025-01-01T00:00:00Z'), to: new Date('2026-01-01T00:00:00Z') };
+    for (const [scope, index] of [
+      [{ organisationId: org }, 'organisationId_1_intakeDate_1'],
+      [{ organisationId: org, team: 'north' }, 'organisationId_1_team_1_intakeDate_1'],
+    ] as const) {
+      const plan = await CaseFactModel.collection.aggregate(reportPipeline(scope, filters, new Date())).explain('queryPlanner');
+      const text = JSON.stringify(plan);
+      expect(text, JSON.stringify(scope)).not.to.include('COLLSCAN');
+      expect(text, JSON.stringify(scope)).to.include(index);
+    }
+  });
+});
