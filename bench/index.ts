@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   engines: () => import('./engines.js'),
   'upsert-race': () => import('./upsert-race.js'),
   referrals: () => import('./referrals.js'),
+  reports: () => import('./reports.js'),
 };
 
 const name = process.argv[2] ?? 'pages';

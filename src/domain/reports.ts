@@ -3,7 +3,7 @@
  * can show, how a figure's table is laid out, and the rules that keep a report from letting anyone
  * recognise a child. Pure rules: no imports from outside the domain.
  *
- * Small-cell suppression. A count of 1 to 4 is shown as "< 5" (`small`). A count that would let a
+ * Small-cell suppression. A count of 1 to 4 is shown as "< 5" (`small`, SMALL_TEXT). A count that would let a
  * reader work one out by subtraction is hidden as well (`derived`): in a column with a total, when the
  * cells hidden so far are all that separates the visible cells from the total, the smallest visible
  * count is hidden too, until at least two cells are hidden or the hidden ones add up to 5 or more
@@ -15,6 +15,9 @@
 
 /** The smallest count a report shows as a number. */
 export const SMALL_CELL = 5;
+
+/** What a report shows instead of a count of 1 to 4, in every language: a sign, not a word, like the digits. */
+export const SMALL_TEXT = '< 5';
 
 /** The figures of the dashboard, in the order it shows them. */
 export const REPORT_FIGURES = [

@@ -95,6 +95,29 @@ describe('report suppression (SECURITY.md P4)', () => {
   });
 });
 
+describe('report suppression, on many random columns', () => {
+  it('never shows a count of 1 to 4, and leaves no single small count to work out from the total', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let run = 0; run < 2000; run++) {
+      const values = Array.from({ length: 1 + random(6) }, () => [0, 1, 2, 3, 4, 5, 6, 9, 14, 30][random(10)]!);
+      const total = values.reduce((a, b) => a + b, 0);
+      const t = suppress({ columns: count, rows: rows(values), totals: { n: total } });
+      const cells = t.rows.map((r) => r.cells.n!);
+      for (const c of cells) if (!c.hidden) expect(c.value, JSON.stringify(values)).to.satisfy((v: number) => v === 0 || v >= 5);
+      const hiddenCells = cells.filter((c) => c.hidden);
+      if (hiddenCells.length > 0 && !t.totals!.n!.hidden) {
+        // The total less the visible cells is what the hidden ones add up to: never one small count alone.
+        expect(hiddenCells.length, JSON.stringify(values)).to.be.at.least(2);
+        expect(hiddenCells.reduce((s, c) => s + c.value!, 0), JSON.stringify(values)).to.be.at.least(5);
+      }
+    }
+  });
+});
+
 describe('CSV cells (SECURITY.md I5)', () => {
   it('puts an apostrophe before text a spreadsheet would run, and quotes what must be', () => {
     expect(csvCell('=HYPERLINK("http://x.example","y")')).to.equal('"\'=HYPERLINK(""http://x.example"",""y"")"');

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Invalid } from '../../domain/errors.js';
 import { LOCALES } from '../../domain/locales.js';
 import { LOOKUPS } from '../../domain/lookups.js';
-import { PERIOD_KINDS, REPORT_FIGURES, periodRange, type PeriodKind } from '../../domain/reports.js';
+import { PERIOD_KINDS, REPORT_FIGURES, SMALL_TEXT, periodRange, type PeriodKind } from '../../domain/reports.js';
 import { formatYear, regionName, type Calendar } from '../../lib/i18n/format.js';
 import { permit } from '../../middleware/permit.js';
 import { clock } from '../../lib/clock.js';
@@ -128,6 +128,7 @@ reportRoutes.get('/reports', permit('report.read'), async (req, res) => {
     period: { from: filters.from, to: new Date(filters.to.getTime() - DAY) },
     team: report.scope.team ? report.teams.find((x) => x.code === report.scope.team)?.name ?? report.scope.team : undefined,
     figures,
+    smallText: SMALL_TEXT,
     canExport: req.caller!.roles.some((r) => r === 'manager' || r === 'supervisor'),
     csvHref: `/reports/export.csv${query ? `?${query}` : ''}`,
     pdfHref: `/reports/export.pdf${query ? `?${query}` : ''}`,
@@ -174,6 +175,7 @@ reportRoutes.get('/reports/period', permit('report.read'), async (req, res) => {
     years: years.map((y) => ({ value: y, label: formatYear(new Date(Date.UTC(y, 6, 1)), lang, req.user!.calendar), selected: y === p.year })),
     quarters: [1, 2, 3, 4].map((n) => ({ value: n, selected: p.kind === 'quarter' && n === p.quarter })),
     figures,
+    smallText: SMALL_TEXT,
     canConfigure: req.caller!.roles.includes('manager'),
     choices: REPORT_FIGURES.map((f) => ({ value: f, checked: chosen.includes(f) })),
     csvHref: `/reports/period.csv?${query}`,

@@ -23,7 +23,7 @@ import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { userNames } from '../cases/records.js';
 import { organisationNamesFor } from '../partner/view.js';
-import { reportPipeline, type FacetResult, type Group, type ReportFilters, type ReportScope } from './pipeline.js';
+import { reportPipeline, unpack, type FacetResult, type Group, type ReportFilters, type ReportScope } from './pipeline.js';
 
 /** Translates a label key in the reader's language (plain text: templates escape, PDFs and CSVs need none). */
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
@@ -262,21 +262,28 @@ function builders(facet: FacetResult, t: Translate, names: Names): Record<Report
   };
 }
 
-/** Countries of the organisation's cases (the cases' facts keep the organisation's country). */
-async function countriesOf(scope: ReportScope): Promise<string[]> {
-  const codes = await CaseFactModel.distinct('country', trusted({ organisationId: new Types.ObjectId(scope.organisationId) }));
-  return (codes as unknown[]).filter((c): c is string => typeof c === 'string' && /^[A-Z]{2}$/.test(c)).sort();
+/**
+ * The countries the filter offers: the organisation's own, where its cases' facts place them, and the
+ * one asked for. Read from the organisation, not from the facts: a distinct over every case of the
+ * organisation would cost as much as the report itself.
+ */
+async function countriesOf(scope: ReportScope, asked: string | undefined): Promise<string[]> {
+  const org = await OrganisationModel.findById(scope.organisationId).select({ country: 1 }).lean();
+  return [...new Set([org?.country, asked].filter((c): c is string => typeof c === 'string'))].sort();
 }
 
 /** Runs the report's one aggregation and builds every figure asked for (all of them by default). */
 export async function buildReport(scope: ReportScope, filters: ReportFilters, t: Translate, locale: string, now: Date, figures: readonly ReportFigure[] = REPORT_FIGURES): Promise<Report> {
+  // What does not depend on the figures is read while the engine computes them.
+  const aside = Promise.all([teamsOf(scope.organisationId), countriesOf(scope, filters.country)]);
+  // Handled below; this only keeps a failure from being reported as unhandled if the aggregation fails first.
+  aside.catch(() => undefined);
   const [facet] = await CaseFactModel.collection.aggregate<FacetResult>(reportPipeline(scope, filters, now)).toArray();
-  const result = facet ?? {};
-  const [teamRows, users, partners, countries] = await Promise.all([
-    teamsOf(scope.organisationId),
+  const result = unpack(facet ?? {});
+  const [[teamRows, countries], users, partners] = await Promise.all([
+    aside,
     figures.includes('caseload_caseworker') ? userNames((result.caseworker ?? []).map((g) => g._id)) : new Map<string, string>(),
     figures.includes('referrals_partner') ? organisationNamesFor((result.referralPartner ?? []).map((g) => g._id as Types.ObjectId), locale) : new Map<string, string>(),
-    countriesOf(scope),
   ]);
   const names: Names = { teams: new Map(teamRows.map((r) => [r.code, r.name])), users, partners };
   const build = builders(result, t, names);

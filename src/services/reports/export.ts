@@ -5,7 +5,7 @@
  * Latin digits (so they stay numbers), and neutralises any text a spreadsheet would run as a formula.
  * The PDF embeds its fonts (lib/pdf), so it reads the same on a computer without Thai or Khmer fonts.
  */
-import { csvCell } from '../../domain/reports.js';
+import { SMALL_TEXT, csvCell } from '../../domain/reports.js';
 import { formatDate, type Calendar } from '../../lib/i18n/format.js';
 import { PdfWriter } from '../../lib/pdf/document.js';
 import type { Translate } from './dashboard.js';
@@ -68,7 +68,7 @@ function writeHeading(pdf: PdfWriter, heading: ReportHeading, reader: Reader, t:
   pdf.text(t('reports:period', { from: date(heading.from), to: date(lastDay(heading.to)) }), { lang: reader.locale });
   if (heading.filters.length > 0) pdf.text(heading.filters.join(' · '), { lang: reader.locale });
   pdf.text(t('reports:generated', { date: date(heading.generatedAt) }), { lang: reader.locale, size: 8, color: MUTED });
-  pdf.text(t('reports:suppressionNote'), { lang: reader.locale, size: 8, color: MUTED });
+  pdf.text(t('reports:suppressionNote', { small: SMALL_TEXT }), { lang: reader.locale, size: 8, color: MUTED });
   pdf.space(6);
   pdf.rule();
 }

@@ -73,28 +73,46 @@ function referralGroup(key: string): Stage {
   };
 }
 
-/** The whole dashboard as one pipeline; `now` is when "overdue" is measured. */
+/**
+ * The whole dashboard as one pipeline; `now` is when "overdue" is measured. The engines run each
+ * branch of a `$facet` over every document it is given, so the branches are few: one groups the cases
+ * by status, risk, team, whether they still wait for a plan and why they closed in the period, and
+ * counts what is overdue on the way (`unpack` splits it into figures); the others unwind an array each.
+ * The first `$match` leaves out cases closed before the period, which only the follow-up visits need.
+ */
 export function reportPipeline(scope: ReportScope, filters: ReportFilters, now: Date): Stage[] {
   const { from, to } = filters;
+  const open = { $ne: ['$status', 'closed'] };
   const active = { $match: { $or: [{ closedAt: null }, { closedAt: { $gte: from } }] } };
   const sentInPeriod = [{ $unwind: '$referrals' }, { $match: { 'referrals.sentAt': { $gte: from, $lt: to } } }];
-  const byField = (path: string) => [active, { $group: { _id: path, n: count } }];
-  const byArray = (path: string) => [active, { $unwind: path }, { $group: { _id: path, n: count } }];
+  const overdueTasks = { $size: { $filter: { input: { $ifNull: ['$openTaskDueDates', []] }, as: 'd', cond: { $lt: ['$$d', now] } } } };
+  const planned = { $match: { firstPlanApprovedAt: { $gte: from, $lt: to } } };
   return [
-    { $match: reportMatch(scope, filters) },
+    { $match: { ...reportMatch(scope, filters), $or: [{ closedAt: null }, { closedAt: { $gte: from } }, { 'followUps.dueDate': { $gte: from, $lt: to } }] } },
     {
       $facet: {
-        status: byField('$status'),
-        risk: byField('$riskLevel'),
-        exploitation: byArray('$exploitationTypes'),
-        team: byField('$team'),
-        caseworker: byArray('$caseworkerIds'),
-        planBuckets: [
-          { $match: { firstPlanApprovedAt: { $gte: from, $lt: to } } },
-          { $bucket: { groupBy: '$daysToFirstPlan', boundaries: [...PLAN_DAY_BUCKETS, 1_000_000], default: 'unknown', output: { n: count } } },
+        cases: [
+          active,
+          {
+            $group: {
+              _id: {
+                status: '$status',
+                risk: '$riskLevel',
+                team: '$team',
+                waiting: { $and: [open, { $eq: [{ $ifNull: ['$firstPlanApprovedAt', null] }, null] }] },
+                closed: { $cond: [{ $and: [{ $gte: ['$closedAt', from] }, { $lt: ['$closedAt', to] }] }, '$closureReason', null] },
+              },
+              n: count,
+              reviews: when({ $and: [open, present('$reviewDue'), { $lt: ['$reviewDue', now] }] }),
+              tasks: { $sum: { $cond: [open, overdueTasks, 0] } },
+              casesWithTasks: when({ $and: [open, { $gt: [overdueTasks, 0] }] }),
+            },
+          },
         ],
-        planMedian: [{ $match: { firstPlanApprovedAt: { $gte: from, $lt: to } } }, { $group: { _id: null, n: numbers('$daysToFirstPlan'), median: median('$daysToFirstPlan') } }],
-        planMissing: [active, { $match: { status: { $ne: 'closed' }, firstPlanApprovedAt: null } }, { $count: 'n' }],
+        exploitation: [active, { $unwind: '$exploitationTypes' }, { $group: { _id: '$exploitationTypes', n: count } }],
+        caseworker: [active, { $unwind: '$caseworkerIds' }, { $group: { _id: '$caseworkerIds', n: count } }],
+        planBuckets: [planned, { $bucket: { groupBy: '$daysToFirstPlan', boundaries: [...PLAN_DAY_BUCKETS, 1_000_000], default: 'unknown', output: { n: count } } }],
+        planMedian: [planned, { $group: { _id: null, n: numbers('$daysToFirstPlan'), median: median('$daysToFirstPlan') } }],
         goals: [active, { $unwind: '$goals' }, { $group: { _id: '$goals.domain', cases: count, set: { $sum: '$goals.set' }, achieved: { $sum: '$goals.achieved' } } }],
         wellbeing: [
           active,
@@ -105,9 +123,7 @@ export function reportPipeline(scope: ReportScope, filters: ReportFilters, now: 
         ],
         referralService: [...sentInPeriod, referralGroup('$referrals.service')],
         referralPartner: [...sentInPeriod, referralGroup('$referrals.toOrganisationId')],
-        legalStage: [active, { $unwind: '$legalCases' }, { $group: { _id: '$legalCases.status', n: count } }],
-        legalVerdict: [active, { $unwind: '$legalCases' }, { $match: { 'legalCases.verdict': { $type: 'string' } } }, { $group: { _id: '$legalCases.verdict', n: count } }],
-        closures: [{ $match: { closedAt: { $gte: from, $lt: to } } }, { $group: { _id: '$closureReason', n: count } }],
+        legal: [active, { $unwind: '$legalCases' }, { $group: { _id: { status: '$legalCases.status', verdict: '$legalCases.verdict' }, n: count } }],
         followUps: [
           { $unwind: '$followUps' },
           { $match: { 'followUps.dueDate': { $gte: from, $lt: to } } },
@@ -122,16 +138,6 @@ export function reportPipeline(scope: ReportScope, filters: ReportFilters, now: 
             },
           },
         ],
-        overdue: [
-          { $match: { status: { $ne: 'closed' } } },
-          {
-            $project: {
-              review: { $and: [present('$reviewDue'), { $lt: ['$reviewDue', now] }] },
-              tasks: { $size: { $filter: { input: { $ifNull: ['$openTaskDueDates', []] }, as: 'd', cond: { $lt: ['$$d', now] } } } },
-            },
-          },
-          { $group: { _id: null, cases: count, reviews: when('$review'), tasks: { $sum: '$tasks' }, casesWithTasks: when({ $gt: ['$tasks', 0] }) } },
-        ],
       },
     },
   ];
@@ -143,5 +149,42 @@ export interface Group {
   [field: string]: unknown;
 }
 
-/** What the pipeline returns: one document, an array of groups per figure. */
+/** What the pipeline returns: one document, an array of groups per branch. */
 export type FacetResult = Record<string, Group[]>;
+
+/** The groups of `field` summed over the combined groups whose key passes `keep`. */
+function split(groups: readonly Group[], key: (id: Record<string, unknown>) => unknown, keep: (id: Record<string, unknown>) => boolean = () => true): Group[] {
+  const sums = new Map<string, Group>();
+  for (const g of groups) {
+    const id = (g._id ?? {}) as Record<string, unknown>;
+    if (!keep(id)) continue;
+    const k = key(id);
+    const name = k === null || k === undefined ? 'null' : String(k);
+    const sum = sums.get(name) ?? { _id: k ?? null, n: 0 };
+    sum.n = (sum.n as number) + (g.n as number);
+    sums.set(name, sum);
+  }
+  return [...sums.values()];
+}
+
+/**
+ * The branches' groups as one list of groups per figure: the combined `cases` groups split by status,
+ * risk, team, waiting for a plan, closure reason and overdue work; the legal cases by stage and verdict.
+ */
+export function unpack(raw: FacetResult): FacetResult {
+  const cases = raw.cases ?? [];
+  const legal = raw.legal ?? [];
+  const open = cases.filter((g) => (g._id as { status?: string } | null)?.status !== 'closed');
+  const total = (field: string) => open.reduce((s, g) => s + ((g[field] as number | undefined) ?? 0), 0);
+  return {
+    ...raw,
+    status: split(cases, (id) => id.status),
+    risk: split(cases, (id) => id.risk),
+    team: split(cases, (id) => id.team),
+    planMissing: [{ _id: null, n: split(cases, () => 'all', (id) => id.waiting === true)[0]?.n ?? 0 }],
+    closures: split(cases, (id) => id.closed, (id) => typeof id.closed === 'string'),
+    overdue: [{ _id: null, cases: total('n'), reviews: total('reviews'), tasks: total('tasks'), casesWithTasks: total('casesWithTasks') }],
+    legalStage: split(legal, (id) => id.status),
+    legalVerdict: split(legal, (id) => id.verdict, (id) => typeof id.verdict === 'string'),
+  };
+}

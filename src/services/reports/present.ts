@@ -4,11 +4,12 @@
  * a line from a first to a latest score). The page, the PDF and the CSV share this, so a cell hidden
  * on one is hidden on all.
  *
- * A hidden cell reads "< 5" when it is a small count, or "hidden" when it is hidden so that a small
- * count cannot be worked out from the others; a chart draws no bar for it, only an outline.
+ * A hidden cell reads "< 5" when it is a small count, "hidden" when it is hidden so that a small count
+ * cannot be worked out from the others, and "too few" for a rate, median or mean of fewer than 5 values;
+ * a chart draws no bar for it, only an outline.
  */
 import { SCORES } from '../../domain/assessments.js';
-import type { Cell, Column, Hidden } from '../../domain/reports.js';
+import { SMALL_TEXT, type Cell, type Column, type Hidden } from '../../domain/reports.js';
 import { formatNumber, intlLocale } from '../../lib/i18n/format.js';
 import type { Figure, Report, Translate } from './dashboard.js';
 
@@ -17,6 +18,8 @@ export interface ShownCell {
   /** The number, when it is shown (a CSV writes it in Latin digits). */
   value?: number | undefined;
   hidden?: Hidden | undefined;
+  /** The column's heading, which a phone shows beside the value (the table becomes cards there). */
+  label?: string | undefined;
 }
 
 export interface ShownRow {
@@ -57,7 +60,7 @@ function cached(map: Map<string, Intl.NumberFormat>, locale: string, options: In
 /** One cell as text: the number in the reader's digits, or why it is not shown. */
 export function cellText(cell: Cell | undefined, kind: Column['kind'], locale: string, t: Translate): ShownCell {
   if (!cell || cell.value === null) return { text: t('reports:cell.none') };
-  if (cell.hidden) return { text: t(`reports:cell.${cell.hidden}`), hidden: cell.hidden };
+  if (cell.hidden) return { text: cell.hidden === 'small' ? SMALL_TEXT : t(`reports:cell.${cell.hidden}`), hidden: cell.hidden };
   const v = cell.value;
   if (kind === 'rate') return { text: cached(percentFormats, locale, { style: 'percent', maximumFractionDigits: 0 }).format(v), value: v };
   if (kind === 'mean') return { text: cached(meanFormats, locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v), value: v };
@@ -94,7 +97,7 @@ export function presentFigure(figure: Figure, locale: string, t: Translate): Sho
   const chartColumn = figure.chart.kind === 'bar' ? figure.chart.column : figure.chart.to;
   const max = Math.max(0, ...figure.rows.map((r) => (r.cells[chartColumn]?.hidden ? 0 : (r.cells[chartColumn]?.value ?? 0))));
   const rows: ShownRow[] = figure.rows.map((r) => {
-    const cells = figure.columns.map((c) => cellText(r.cells[c.key], c.kind, locale, t));
+    const cells = figure.columns.map((c) => ({ ...cellText(r.cells[c.key], c.kind, locale, t), label: t(`reports:columns.${c.key}`) }));
     if (figure.chart.kind === 'line') {
       const a = r.cells[figure.chart.from];
       const b = r.cells[figure.chart.to];
@@ -117,7 +120,7 @@ export function presentFigure(figure: Figure, locale: string, t: Translate): Sho
     chartIndex: figure.columns.findIndex((c) => c.key === chartColumn),
     columns: figure.columns.map((c) => ({ key: c.key, label: t(`reports:columns.${c.key}`), numeric: true })),
     rows,
-    totals: figure.totals ? figure.columns.map((c) => (figure.totals![c.key] ? cellText(figure.totals![c.key], c.kind, locale, t) : { text: '' })) : undefined,
+    totals: figure.totals ? figure.columns.map((c) => ({ ...(figure.totals![c.key] ? cellText(figure.totals![c.key], c.kind, locale, t) : { text: '' }), label: t(`reports:columns.${c.key}`) })) : undefined,
     stats: figure.stats.map((s) => ({ key: s.key, label: t(`reports:stats.${s.key}`), cell: cellText(s.cell, 'median', locale, t) })),
   };
 }

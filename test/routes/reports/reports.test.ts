@@ -31,10 +31,13 @@ function table(html: string, figure: string): Record<string, string[]> {
   expect(section, figure).to.exist;
   const rows: Record<string, string[]> = {};
   for (const m of section![0].matchAll(/<tr data-key="([^"]+)">([\s\S]*?)<\/tr>/g)) {
-    rows[m[1]!] = [...m[2]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]!.trim());
+    rows[m[1]!] = [...m[2]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => unescape(c[1]!.trim()));
   }
   return rows;
 }
+
+/** The text of an HTML cell, as a browser shows it. */
+const unescape = (html: string) => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
 
 function pdfText(data: Buffer): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'haven-report-'));
@@ -98,7 +101,7 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
     expect(caseworkers.sort()).to.deep.equal(['20', '7']);
 
     // Days to a first plan: 6, 5 and 3 in the first three buckets; 3 is small, and 5 would give it away.
-    expect(table(html, 'plan_days')).to.deep.equal({ '0': ['6'], '8': ['hidden'], '15': ['under 5'], '31': ['0'], '61': ['0'], '91': ['0'], total: ['14'] });
+    expect(table(html, 'plan_days')).to.deep.equal({ '0': ['6'], '8': ['hidden'], '15': ['< 5'], '31': ['0'], '61': ['0'], '91': ['0'], total: ['14'] });
     expect(html).to.match(/Median days:<\/span> <strong>8<\/strong>/);
     expect(html).to.match(/without an approved plan:<\/span> <strong>7<\/strong>/);
 
@@ -108,10 +111,10 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
 
     // Counselling: 10 sent, 8 accepted (10 − 8 = 2 not), 2 declined, 2 completed; shelter: 1 sent.
     const services = table(html, 'referrals_service');
-    expect(services.counselling).to.deep.equal(['hidden', 'hidden', 'under 5', 'under 5', 'hidden', '5', '–', '–']);
-    expect(services.shelter!.slice(0, 4)).to.deep.equal(['under 5', 'hidden', 'hidden', 'hidden']);
+    expect(services.counselling).to.deep.equal(['hidden', 'hidden', '< 5', '< 5', 'hidden', '5', '–', '–']);
+    expect(services.shelter!.slice(0, 4)).to.deep.equal(['< 5', 'hidden', 'hidden', 'hidden']);
     expect(services.total![0]).to.equal('11');
-    expect(Object.values(table(html, 'referrals_partner'))[0]!.slice(0, 4)).to.deep.equal(['11', 'hidden', 'under 5', 'under 5']);
+    expect(Object.values(table(html, 'referrals_partner'))[0]!.slice(0, 4)).to.deep.equal(['11', 'hidden', '< 5', '< 5']);
     expect(html).to.include('Partner Clinic (fictional)');
 
     expect(table(html, 'legal_stage').trial).to.deep.equal(['5']);
@@ -130,6 +133,11 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
     expect(plan.match(/class="report-bar-fill"/g)).to.have.length(1);
     expect(plan.match(/class="report-bar-hidden"/g)).to.have.length(2);
 
+    // No cell of any table shows a count of 1 to 4 (the dataset has several; no median or share here is one).
+    const cells = [...html.matchAll(/<td data-label="[^"]*" class="numeric[^"]*">([^<]*)<\/td>/g)].map((m) => m[1]!.trim());
+    expect(cells.length).to.be.greaterThan(100);
+    expect(cells.filter((c) => /^[1-4]$/.test(c))).to.deep.equal([]);
+
     const seen = await AuditEntryModel.countDocuments({ action: 'report_view', userId: manager.id });
     expect(seen).to.equal(1);
   });
@@ -138,7 +146,7 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
     const kh = (await agents.manager!.get(`/reports?${YEAR}&country=KH`).expect(200)).text;
     expect(table(kh, 'caseload_status')).to.deep.equal({ open: ['7'], active: ['0'], closed: ['0'], total: ['7'] });
     const trafficking = (await agents.manager!.get(`/reports?${YEAR}&exploitationType=trafficking_sexual`).expect(200)).text;
-    expect(table(trafficking, 'caseload_exploitation').livestream_abuse).to.deep.equal(['under 5']);
+    expect(table(trafficking, 'caseload_exploitation').livestream_abuse).to.deep.equal(['< 5']);
     const north = (await agents.manager!.get(`/reports?${YEAR}&team=north`).expect(200)).text;
     expect(table(north, 'caseload_team')).to.deep.equal({ north: ['20'], total: ['20'] });
 
@@ -174,12 +182,15 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
     expect(lines[0]).to.equal('From,To,Organisation,Filters,Figure,Category,Measure,Value');
     const row = (figure: string, category: string, measure: string) => lines.find((l) => l.includes(`,${figure},${category},${measure},`))?.split(',').pop();
     expect(row('Caseload by status', 'Active', 'Cases')).to.equal('14');
-    expect(row('Days from intake to the first approved care plan', '15 to 30 days', 'Cases')).to.equal('under 5');
+    expect(row('Days from intake to the first approved care plan', '15 to 30 days', 'Cases')).to.equal('< 5');
     expect(row('Days from intake to the first approved care plan', '8 to 14 days', 'Cases')).to.equal('hidden');
     expect(row('Care plan goals set and achieved', 'Safety', 'Share achieved')).to.equal('50%');
     // The team named like a formula is written so that no spreadsheet runs it.
     expect(lines.some((l) => l.includes(",'=South team,Cases,7"))).to.equal(true);
     expect(lines.some((l) => /,=South/.test(l))).to.equal(false);
+    // No count of 1 to 4 anywhere in the file (the means of the wellbeing figure are scores, not counts).
+    const counts = lines.slice(1).filter((l) => !l.includes(',Wellbeing over time,'));
+    expect(counts.filter((l) => /,[1-4]$/.test(l))).to.deep.equal([]);
     const exported = await AuditEntryModel.find({ action: 'report_export' }).lean();
     expect(exported.map((e) => [String(e.userId), e.recordId])).to.deep.equal([[manager.id, 'csv']]);
   });
@@ -196,6 +207,7 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
       // The total of the caseload (27) and the hidden bucket's reason, in the page's words for that language.
       expect(text).to.include('27');
       expect(text).not.to.include('reports:');
+      expect(text).to.include('< 5');
     }
     expect(await AuditEntryModel.countDocuments({ action: 'report_export', recordId: 'pdf' })).to.equal(2);
   });
