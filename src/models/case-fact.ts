@@ -40,6 +40,8 @@ const caseFactSchema = new Schema(
     exploitationTypes: { type: [String], default: [] },
     team: { type: String },
     country: { type: String },
+    /** The child's nationality, as the case records it: the country of origin the reports filter by. */
+    nationality: { type: String },
     /** `YYYY-MM` of the intake date. */
     intakeMonth: { type: String, required: true },
     intakeDate: { type: Date, required: true },

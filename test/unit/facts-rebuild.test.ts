@@ -22,9 +22,9 @@ describe('reporting facts (case_facts) and facts:rebuild', () => {
   const raw = (caseId: string) => CaseFactModel.collection.findOne({ caseId: new Types.ObjectId(caseId) });
 
   it('registering a case writes its facts: codes, dates and counts, no names', async () => {
-    const id = await buildCase(worker, { givenName: 'Factmarker', familyName: 'Fictional', riskLevel: 'high', intakeDate: '2026-03-14' }, { team: 'north' });
+    const id = await buildCase(worker, { givenName: 'Factmarker', familyName: 'Fictional', riskLevel: 'high', intakeDate: '2026-03-14', nationality: 'MM' }, { team: 'north' });
     const doc = await raw(id);
-    expect(doc).to.include({ status: 'open', riskLevel: 'high', country: 'KH', team: 'north', intakeMonth: '2026-03' });
+    expect(doc).to.include({ status: 'open', riskLevel: 'high', country: 'KH', nationality: 'MM', team: 'north', intakeMonth: '2026-03' });
     expect(JSON.stringify(doc)).to.not.include('Factmarker');
     expect(await factsAreCurrent(new Types.ObjectId(id))).to.equal(true);
   });

@@ -87,7 +87,7 @@ function filterLocals(req: Request, q: FilterQuery, options: { teams: { code: st
   const lang = req.language ?? 'en';
   return {
     query: { from: q.from ?? '', to: q.to ?? '' },
-    countries: options.countries.map((c) => ({ value: c, label: regionName(c, lang) ?? c, selected: c === q.country })),
+    countries: options.countries.map((c) => ({ value: c, label: regionName(c, lang) ?? c, selected: c === q.country })).sort((a, b) => a.label.localeCompare(b.label, lang)),
     teams: req.caller!.roles.includes('manager') ? options.teams.map((x) => ({ value: x.code, label: x.name, selected: x.code === q.team })) : [],
     exploitationTypes: LOOKUPS.exploitationType.map((e) => ({ value: e, selected: e === q.exploitationType })),
   };

@@ -21,7 +21,7 @@ const PARTS: readonly FactPart[] = [assessmentFacts, carePlanFacts, legalFacts, 
 /** The facts of one case as its records say now, or undefined when the case is gone. */
 export async function computeCaseFacts(caseId: Types.ObjectId): Promise<CaseFactFields | undefined> {
   const c = await CaseModel.findOne(trusted({ _id: caseId }))
-    .select({ organisationId: 1, status: 1, riskLevel: 1, exploitationTypes: 1, team: 1, intake: 1, caseworkerIds: 1, closure: 1, demo: 1 })
+    .select({ organisationId: 1, status: 1, riskLevel: 1, exploitationTypes: 1, team: 1, intake: 1, caseworkerIds: 1, closure: 1, demo: 1, 'child.nationality': 1 })
     .lean();
   if (!c?.intake) return undefined;
   const intakeDate = c.intake.date;
@@ -37,6 +37,7 @@ export async function computeCaseFacts(caseId: Types.ObjectId): Promise<CaseFact
     exploitationTypes: [...c.exploitationTypes].sort(),
     team: c.team ?? undefined,
     country: org?.country ?? undefined,
+    nationality: c.child?.nationality || undefined,
     intakeMonth: intakeDate.toISOString().slice(0, 7),
     intakeDate,
     caseworkerIds: c.caseworkerIds.map((id) => id as unknown as Types.ObjectId),

@@ -30,6 +30,8 @@ export interface CaseFactFields {
   exploitationTypes: string[];
   team?: string | undefined;
   country?: string | undefined;
+  /** The child's nationality (ISO 3166-1 alpha-2, XX unknown, XS stateless): the reports' country of origin. */
+  nationality?: string | undefined;
   intakeMonth: string;
   intakeDate: Date;
   caseworkerIds: Types.ObjectId[];

@@ -12,7 +12,7 @@ import { CARE_DOMAINS } from '../../domain/assessments.js';
 import { CASE_STATUSES } from '../../domain/cases.js';
 import { Forbidden } from '../../domain/errors.js';
 import { LEGAL_STATUSES, VERDICTS } from '../../domain/legal.js';
-import { LOOKUPS } from '../../domain/lookups.js';
+import { COMMON_NATIONALITIES, LOOKUPS } from '../../domain/lookups.js';
 import { can, type Caller } from '../../domain/permissions.js';
 import { FOLLOW_UP_MONTHS } from '../../domain/closure.js';
 import { DEFAULT_PERIOD_FIGURES, PLAN_DAY_BUCKETS, REPORT_FIGURES, SMALL_CELL, suppress, type Cell, type Column, type RawRow, type ReportFigure, type Table } from '../../domain/reports.js';
@@ -263,19 +263,18 @@ function builders(facet: FacetResult, t: Translate, names: Names): Record<Report
 }
 
 /**
- * The countries the filter offers: the organisation's own, where its cases' facts place them, and the
- * one asked for. Read from the organisation, not from the facts: a distinct over every case of the
- * organisation would cost as much as the report itself.
+ * The countries of origin the filter offers: the nationalities a case form offers first (the region's),
+ * and the one asked for. Not a distinct over the facts: that would read every case of the organisation
+ * a second time.
  */
-async function countriesOf(scope: ReportScope, asked: string | undefined): Promise<string[]> {
-  const org = await OrganisationModel.findById(scope.organisationId).select({ country: 1 }).lean();
-  return [...new Set([org?.country, asked].filter((c): c is string => typeof c === 'string'))].sort();
+function countriesOf(asked: string | undefined): string[] {
+  return [...new Set([...COMMON_NATIONALITIES, ...(asked ? [asked] : [])])];
 }
 
 /** Runs the report's one aggregation and builds every figure asked for (all of them by default). */
 export async function buildReport(scope: ReportScope, filters: ReportFilters, t: Translate, locale: string, now: Date, figures: readonly ReportFigure[] = REPORT_FIGURES): Promise<Report> {
   // What does not depend on the figures is read while the engine computes them.
-  const aside = Promise.all([teamsOf(scope.organisationId), countriesOf(scope, filters.country)]);
+  const aside = Promise.all([teamsOf(scope.organisationId), countriesOf(filters.country)]);
   // Handled below; this only keeps a failure from being reported as unhandled if the aggregation fails first.
   aside.catch(() => undefined);
   const [facet] = await CaseFactModel.collection.aggregate<FacetResult>(reportPipeline(scope, filters, now)).toArray();

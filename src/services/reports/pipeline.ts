@@ -27,6 +27,7 @@ export interface ReportFilters {
   /** The first day of the period and the first day after it. */
   from: Date;
   to: Date;
+  /** The children's country of origin (their nationality). */
   country?: string | undefined;
   exploitationType?: string | undefined;
   /** For an organisation's report: one team only. */
@@ -41,7 +42,7 @@ export function reportMatch(scope: ReportScope, filters: ReportFilters): Stage {
   const match: Stage = { organisationId: new Types.ObjectId(scope.organisationId) };
   if (team !== undefined) match.team = team;
   match.intakeDate = { $lt: filters.to };
-  if (filters.country) match.country = filters.country;
+  if (filters.country) match.nationality = filters.country;
   if (filters.exploitationType) match.exploitationTypes = filters.exploitationType;
   return match;
 }

@@ -11,7 +11,7 @@
  *   Review overdue today. Legal: 5 at trial, 6 with a conviction. Referrals: counselling ×10 to the
  *   partner (6 accepted, 2 completed, 2 declined; 1 to 10 days to acknowledge: median 5), shelter ×1.
  * - S: 7 cases, south, open, medium risk, sexual trafficking (3 of them also live-streamed abuse),
- *   country KH, caseworker W2, no plan; each has a task overdue and one to come.
+ *   Cambodian children (the country of origin the filter asks for), caseworker W2, no plan; each has a task overdue and one to come.
  * - C: 6 cases, north, closed on 2025-06-01 to their family, low risk, online grooming, caseworker W1;
  *   the 6-month visit due 2025-12-01 made for all 6, the child safe in 5.
  * - Outside the figures: 2 cases closed in 2024, 1 taken in in 2026, and 10 of organisation B.
@@ -61,7 +61,7 @@ export async function writeDataset(orgA: string, orgB: string, ids: { w1: string
     );
   });
   for (let i = 0; i < 7; i++) {
-    docs.push(base(orgA, { team: 'south', status: 'open', riskLevel: 'medium', exploitationTypes: i < 3 ? ['trafficking_sexual', 'livestream_abuse'] : ['trafficking_sexual'], country: 'KH', caseworkerIds: [w2], openTaskDueDates: [ago(5), ago(-5)] }));
+    docs.push(base(orgA, { team: 'south', status: 'open', riskLevel: 'medium', exploitationTypes: i < 3 ? ['trafficking_sexual', 'livestream_abuse'] : ['trafficking_sexual'], nationality: 'KH', caseworkerIds: [w2], openTaskDueDates: [ago(5), ago(-5)] }));
   }
   for (let i = 0; i < 6; i++) {
     docs.push(
