@@ -53,7 +53,10 @@ export function userLocals(options: { reviewed: ReadonlySet<string> }): RequestH
         audit: can(user.roles, 'audit.read'),
         cases: can(user.roles, 'case.list'),
         partner: can(user.roles, 'referral.respond'),
-        reports: can(user.roles, 'report.read'),
+        // In the menu for those whose work is the reports (managers); a supervisor, whose work is the
+        // cases, finds the team's report from the start page, and the menu stays short on a phone.
+        reports: can(user.roles, 'report.read') && !can(user.roles, 'case.read'),
+        teamReport: can(user.roles, 'report.read') && Boolean(user.team),
         returnTo: req.originalUrl.slice(0, 300),
       };
       if (req.method === 'GET' && req.mfaDone && req.caller && !user.mustChangePassword) {

@@ -57,6 +57,31 @@ describe('in Chromium: a manager filters the outcome report in Vietnamese and do
     expect(lines.some((l) => l.endsWith(',7') && l.includes('2025-01-01,2025-12-31'))).to.equal(true);
     expect(lines.join('\n')).to.include(regionName('KH', 'vi')!);
 
+    // Readable in greyscale and without telling colours apart: the charts use one colour (and dashes
+    // and outlines for what differs), and that colour stands out from the page by at least 3:1 (WCAG 1.4.11).
+    const paints = await page.evaluate(() => {
+      const used = new Set<string>();
+      for (const el of document.querySelectorAll('.report-chart rect, .report-chart line, .report-chart circle')) {
+        const style = getComputedStyle(el);
+        // A line has no inside: its fill is never painted.
+        if (style.fill !== 'none' && el.tagName !== 'line') used.add(style.fill);
+        if (style.stroke !== 'none') used.add(style.stroke);
+      }
+      return { used: [...used], background: getComputedStyle(document.body).backgroundColor };
+    });
+    const luminance = (css: string) => {
+      const [r, g, b] = css.match(/\d+/g)!.slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const contrast = (a: string, b: string) => (Math.max(luminance(a), luminance(b)) + 0.05) / (Math.min(luminance(a), luminance(b)) + 0.05);
+    const ink = paints.used.filter((c) => contrast(c, paints.background) >= 3);
+    expect(ink, JSON.stringify(paints)).to.have.length(1);
+    // Anything else painted is the faint axis line, which carries no value.
+    expect(paints.used.length, JSON.stringify(paints)).to.be.at.most(2);
+
     for (const width of [1280, 360]) {
       await page.setViewportSize({ width, height: 900 });
       const results = await new AxeBuilder({ page }).analyze();

@@ -155,6 +155,13 @@ describe('outcome reports (DOMAIN.md "Outcomes managers report"; SECURITY.md P4,
     expect(table(team, 'caseload_status')).to.deep.equal({ open: ['7'], active: ['0'], closed: ['0'], total: ['7'] });
     expect(table(team, 'caseload_team')).to.deep.equal({ south: ['7'], total: ['7'] });
     expect(team).not.to.include('id="team"');
+
+    // The way in: the manager's menu; the supervisor's start page (their menu stays short on a phone).
+    expect((await agents.manager!.get('/').expect(200)).text).to.match(/<li><a href="\/reports"[^>]*>Reports<\/a><\/li>/);
+    const start = (await agents.supervisor!.get('/').expect(200)).text;
+    expect(start).to.include('<a href="/reports">Outcome reports</a>');
+    expect(start).not.to.match(/<li><a href="\/reports"/);
+    expect((await agents.caseworker!.get('/').expect(200)).text).not.to.include('href="/reports"');
   });
 
   it('refuses a caseworker, and a bad filter with a translated error and no figures', async () => {
