@@ -113,3 +113,18 @@ export function backgroundI18n(): Promise<i18n> {
   background ??= createI18n();
   return background;
 }
+
+/** Labels in one language, as plain text (a PDF or a CSV is not HTML: nothing is escaped). */
+export interface PlainLabels {
+  (key: string, vars?: Record<string, unknown>): string;
+  has(key: string): boolean;
+}
+
+/** The background instance asked in one fixed language: for files written for one reader (PDFs, CSVs). */
+export async function plainLabels(locale: string): Promise<PlainLabels> {
+  const instance = await backgroundI18n();
+  const t = instance.getFixedT(locale);
+  const label = ((key: string, vars: Record<string, unknown> = {}) => t(key, { ...vars, interpolation: { escapeValue: false } }) as string) as PlainLabels;
+  label.has = (key) => instance.exists(key, { lng: locale });
+  return label;
+}

@@ -11,6 +11,7 @@ import { LOCALES } from '../../domain/locales.js';
 import { LOOKUPS } from '../../domain/lookups.js';
 import { PERIOD_KINDS, REPORT_FIGURES, SMALL_TEXT, periodRange, type PeriodKind } from '../../domain/reports.js';
 import { formatYear, regionName, type Calendar } from '../../lib/i18n/format.js';
+import { plainLabels } from '../../lib/i18n/index.js';
 import { permit } from '../../middleware/permit.js';
 import { clock } from '../../lib/clock.js';
 import type { ReportFilters } from '../../services/reports/pipeline.js';
@@ -18,7 +19,8 @@ import { caseSummaryPdf } from '../../services/reports/case-summary.js';
 import { choosePeriodFigures } from '../../services/reports/dashboard.js';
 import type { Translate } from '../../services/reports/dashboard.js';
 import type { Reader } from '../../services/reports/export.js';
-import { exportReport, fixedLabels, viewPeriod, viewReport, type ReportFile, type ReportFormat } from '../../services/reports/reports.js';
+import { exportReport, viewPeriod, viewReport, type ReportFile, type ReportFormat } from '../../services/reports/reports.js';
+import { sendDownload } from '../downloads.js';
 import { form, labelFields, parse, renderInvalid } from '../forms.js';
 
 labelFields('reports/index', { from: 'reports:filters.from', to: 'reports:filters.to', country: 'reports:filters.country', team: 'reports:filters.team', exploitationType: 'reports:filters.exploitationType' });
@@ -68,12 +70,10 @@ function filtersOf(q: FilterQuery, now: Date): ReportFilters {
   return { from, to, country: q.country, team: q.team, exploitationType: q.exploitationType };
 }
 
+/** A report or a summary as a download: never kept by a cache, since it is about children. */
 function sendFile(res: Response, file: ReportFile): void {
-  res.setHeader('Content-Type', file.type);
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.attachment(file.name);
-  res.send(file.data);
+  sendDownload(res, file);
 }
 
 /** The query string of the current filters, for the download links. */
@@ -191,7 +191,7 @@ for (const format of ['csv', 'pdf'] as const satisfies readonly ReportFormat[]) 
     const now = clock.now();
     const reader = readerOf(req, q.lng);
     const p = periodOf(q, now);
-    const t = await fixedLabels(reader.locale);
+    const t = await plainLabels(reader.locale);
     const { range, label, slug } = periodLabel(t, p, reader.locale, reader.calendar);
     sendFile(res, await exportReport(req.caller!, { from: range.from, to: range.to }, format, reader, now, { label, slug }));
   });
@@ -210,5 +210,5 @@ reportRoutes.post('/reports/period/figures', permit('report.configure'), async (
 reportRoutes.get('/cases/:id/summary.pdf', permit('case.read'), async (req, res) => {
   const q = parse(z.strictObject({ lng: z.string().max(20).optional() }), req.query);
   const file = await caseSummaryPdf(req.caller!, String(req.params.id), readerOf(req, q.lng));
-  sendFile(res, { name: file.name, type: 'application/pdf', data: file.data });
+  sendFile(res, { ...file, type: 'application/pdf' });
 });

@@ -12,13 +12,12 @@
  * audits), `referralFormPdf` for a referral already loaded, and `renderReferralForm` for a form's
  * data already resolved, which needs no database (the benchmark times it).
  */
-import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import { NotFound } from '../../domain/errors.js';
 import { LOCALES, type Locale } from '../../domain/locales.js';
 import type { Caller } from '../../domain/permissions.js';
 import { DECLINE_REASONS, REFERRAL_SECTIONS, type ReferralStatus } from '../../domain/referrals.js';
-import { backgroundI18n } from '../../lib/i18n/index.js';
+import { plainLabels, type PlainLabels } from '../../lib/i18n/index.js';
 import { formatDate, languageDisplayName, regionName, type Calendar } from '../../lib/i18n/format.js';
 import { scriptLanguage } from '../../lib/i18n/script.js';
 import { PdfWriter } from '../../lib/pdf/document.js';
@@ -110,20 +109,7 @@ export async function downloadReferralForm(caller: Caller, id: string, side: 'se
   return { name: `${r.reference}.pdf`, data };
 }
 
-/** Labels in one language, as plain text (a PDF is not HTML: nothing is escaped). */
-interface Labels {
-  (key: string, vars?: Record<string, unknown>): string;
-  has(key: string): boolean;
-}
-
-/** One i18next instance for forms, asked with a fixed language per form (never a request's language). */
-async function labelsFor(locale: string): Promise<Labels> {
-  const instance = await backgroundI18n();
-  const t: TFunction = instance.getFixedT(locale);
-  const label = ((key: string, vars: Record<string, unknown> = {}) => t(key, { ...vars, interpolation: { escapeValue: false } }) as string) as Labels;
-  label.has = (key) => instance.exists(key, { lng: locale });
-  return label;
-}
+type Labels = PlainLabels;
 
 const LABEL_WIDTH = 150;
 const GAP = 10;
@@ -346,7 +332,7 @@ function writeAnswer(w: FormWriter, f: FormData): void {
  */
 export async function renderReferralForm(f: FormData, reader: Reader): Promise<Buffer> {
   const locale = (LOCALES as readonly string[]).includes(reader.locale) ? (reader.locale as Locale) : 'en';
-  const t = await labelsFor(locale);
+  const t = await plainLabels(locale);
   const w = new FormWriter(t, { locale, calendar: reader.calendar }, f.reference);
   writeHeader(w, f);
   writeSections(w, f.snapshot);

@@ -8,12 +8,12 @@
 import { Types } from 'mongoose';
 import type { Caller } from '../../domain/permissions.js';
 import { formatDate, formatNumber, type Calendar } from '../../lib/i18n/format.js';
+import { plainLabels } from '../../lib/i18n/index.js';
 import { PdfWriter } from '../../lib/pdf/document.js';
 import { CaseFactModel } from '../../models/case-fact.js';
 import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { caseInScope, displayName, identityOf } from '../cases/records.js';
-import { fixedLabels } from './reports.js';
 
 export interface CaseSummaryFile {
   name: string;
@@ -26,7 +26,7 @@ const LABEL_WIDTH = 150;
 export async function caseSummaryPdf(caller: Caller, id: string, reader: { locale: string; calendar: Calendar }): Promise<CaseSummaryFile> {
   const c = await caseInScope(caller, id, 'case.read');
   const fact = await CaseFactModel.findOne(trusted({ caseId: new Types.ObjectId(String(c._id)) })).lean();
-  const t = await fixedLabels(reader.locale);
+  const t = await plainLabels(reader.locale);
   const lang = reader.locale;
   const date = (d: Date | string | null | undefined) => (d ? formatDate(d, lang, { calendar: reader.calendar, style: 'long' }) : t('cases:notRecorded'));
   const identity = identityOf(c);

@@ -44,7 +44,7 @@ export function reportCsv(heading: ReportHeading, figures: readonly ShownFigure[
   const lines: string[][] = [[t('reports:csv.from'), t('reports:csv.to'), t('reports:csv.scope'), t('reports:csv.filters'), t('reports:csv.figure'), t('reports:csv.category'), t('reports:csv.measure'), t('reports:csv.value')]];
   const lead = [isoDay(heading.from), isoDay(lastDay(heading.to)), heading.scope, heading.filters.join('; ')];
   for (const f of figures) {
-    const kinds = f.columns.map((c) => (['acceptance', 'share', 'safeShare'].includes(c.key) ? 'rate' : 'other') as 'rate' | 'other');
+    const kinds = f.columns.map((c) => (c.kind === 'rate' ? 'rate' : 'other') as 'rate' | 'other');
     for (const row of f.rows) row.cells.forEach((cell, i) => lines.push([...lead, f.title, row.label, f.columns[i]!.label, csvValue(cell, kinds[i]!)]));
     f.totals?.forEach((cell, i) => {
       if (cell.text !== '') lines.push([...lead, f.title, t('reports:total'), f.columns[i]!.label, csvValue(cell, kinds[i]!)]);

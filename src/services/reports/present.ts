@@ -42,7 +42,7 @@ export interface ShownFigure {
   chartColumn: string;
   /** Which of the columns the chart draws. */
   chartIndex: number;
-  columns: { key: string; label: string; numeric: boolean }[];
+  columns: { key: string; label: string; kind: Column['kind'] }[];
   rows: ShownRow[];
   totals?: ShownCell[] | undefined;
   stats: { key: string; label: string; cell: ShownCell }[];
@@ -96,8 +96,9 @@ function summaryOf(figure: Figure, rows: ShownRow[], locale: string, t: Translat
 export function presentFigure(figure: Figure, locale: string, t: Translate): ShownFigure {
   const chartColumn = figure.chart.kind === 'bar' ? figure.chart.column : figure.chart.to;
   const max = Math.max(0, ...figure.rows.map((r) => (r.cells[chartColumn]?.hidden ? 0 : (r.cells[chartColumn]?.value ?? 0))));
+  const labels = figure.columns.map((c) => t(`reports:columns.${c.key}`));
   const rows: ShownRow[] = figure.rows.map((r) => {
-    const cells = figure.columns.map((c) => ({ ...cellText(r.cells[c.key], c.kind, locale, t), label: t(`reports:columns.${c.key}`) }));
+    const cells = figure.columns.map((c, i) => ({ ...cellText(r.cells[c.key], c.kind, locale, t), label: labels[i] }));
     if (figure.chart.kind === 'line') {
       const a = r.cells[figure.chart.from];
       const b = r.cells[figure.chart.to];
@@ -118,9 +119,9 @@ export function presentFigure(figure: Figure, locale: string, t: Translate): Sho
     chartKind: figure.chart.kind,
     chartColumn,
     chartIndex: figure.columns.findIndex((c) => c.key === chartColumn),
-    columns: figure.columns.map((c) => ({ key: c.key, label: t(`reports:columns.${c.key}`), numeric: true })),
+    columns: figure.columns.map((c, i) => ({ key: c.key, label: labels[i]!, kind: c.kind })),
     rows,
-    totals: figure.totals ? figure.columns.map((c) => ({ ...(figure.totals![c.key] ? cellText(figure.totals![c.key], c.kind, locale, t) : { text: '' }), label: t(`reports:columns.${c.key}`) })) : undefined,
+    totals: figure.totals ? figure.columns.map((c, i) => ({ ...(figure.totals![c.key] ? cellText(figure.totals![c.key], c.kind, locale, t) : { text: '' }), label: labels[i] })) : undefined,
     stats: figure.stats.map((s) => ({ key: s.key, label: t(`reports:stats.${s.key}`), cell: cellText(s.cell, 'median', locale, t) })),
   };
 }

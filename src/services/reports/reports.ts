@@ -7,7 +7,7 @@
 import { Forbidden } from '../../domain/errors.js';
 import { can, type Caller } from '../../domain/permissions.js';
 import { REPORT_FIGURES, type ReportFigure } from '../../domain/reports.js';
-import { backgroundI18n } from '../../lib/i18n/index.js';
+import { plainLabels } from '../../lib/i18n/index.js';
 import { regionName } from '../../lib/i18n/format.js';
 import { OrganisationModel } from '../../models/organisation.js';
 import { audit } from '../audit/audit.js';
@@ -18,13 +18,6 @@ import type { ReportFilters } from './pipeline.js';
 import { presentReport, type ShownFigure } from './present.js';
 
 export type ReportFormat = 'csv' | 'pdf';
-
-/** Labels in one fixed language, as plain text. */
-export async function fixedLabels(locale: string): Promise<Translate> {
-  const instance = await backgroundI18n();
-  const t = instance.getFixedT(locale);
-  return (key, vars = {}) => t(key, { ...vars, interpolation: { escapeValue: false } }) as string;
-}
 
 /** The dashboard for the caller's organisation or team, in the reader's language; audited as seen. */
 export async function viewReport(caller: Caller, filters: ReportFilters, t: Translate, locale: string, now: Date): Promise<{ report: Report; figures: ShownFigure[] }> {
@@ -59,7 +52,7 @@ export interface ReportFile {
 export async function exportReport(caller: Caller, filters: ReportFilters, format: ReportFormat, reader: Reader, now: Date, period?: { label: string; slug: string }): Promise<ReportFile> {
   const scope = reportScope(caller);
   if (!can(caller.roles, 'report.export')) throw new Forbidden();
-  const t = await fixedLabels(reader.locale);
+  const t = await plainLabels(reader.locale);
   const figures: readonly ReportFigure[] = period ? await periodFigures(caller.organisationId) : REPORT_FIGURES;
   const report = await buildReport(scope, filters, t, reader.locale, now, figures);
   const shown = presentReport(report, reader.locale, t);
