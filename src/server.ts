@@ -11,6 +11,7 @@ import { logger } from './lib/logger.js';
 import { say } from './lib/say.js';
 import { ensureIndexes } from './services/database.js';
 import { seedDemoCases } from './services/demo/cases.js';
+import { ensureReportCells } from './services/facts/cells.js';
 import { demoAccounts, seedDemoIfEmpty } from './services/demo/seed.js';
 import { DEMO_PASSWORD } from './services/demo/users.js';
 import { startNotificationTimers } from './services/notifications/reminders.js';
@@ -77,6 +78,9 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   await ensureIndexes();
+  // Before anything writes facts: summing the report cells must not miss a change made meanwhile.
+  const summed = await ensureReportCells();
+  if (summed && summed.facts > 0) say(`Report figures summed from ${summed.facts} cases' reporting facts.`);
   // Referral reminders every hour, and notification emails left waiting swept every minute.
   stopTimers.push(startNotificationTimers().stop);
 

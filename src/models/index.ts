@@ -14,6 +14,7 @@ export { CaseNoteModel } from './case-note.js';
 export { CaseTaskModel } from './case-task.js';
 export { CounterModel } from './counter.js';
 export { CaseFactModel } from './case-fact.js';
+export { ReportCellModel } from './report-cell.js';
 export { AssessmentModel } from './assessment.js';
 export { LegalCaseModel } from './legal-case.js';
 export { LegalHearingModel } from './legal-hearing.js';

@@ -41,7 +41,7 @@ import { csrfFrom, signIn, type Agent } from '../helpers/session.js';
 import type { TestUser } from '../helpers/factories.js';
 
 /** Collections whose size grows with the number of cases (or of requests): a scan of these fails. */
-const GROWING = /^(cases|case_notes|case_tasks|case_changes|attachments|audit_entries|sessions|assessments|legal_cases|legal_hearings|closure_proposals|follow_ups|care_plans|care_plan_reviews|referrals|referral_messages|referral_files|notifications|case_facts)$|\.(files|chunks)$/;
+const GROWING = /^(cases|case_notes|case_tasks|case_changes|attachments|audit_entries|sessions|assessments|legal_cases|legal_hearings|closure_proposals|follow_ups|care_plans|care_plan_reviews|referrals|referral_messages|referral_files|notifications|case_facts|report_cells)$|\.(files|chunks)$/;
 /** Commands that carry a query plan. */
 const PLANNED = new Set(['find', 'aggregate', 'count', 'distinct', 'findAndModify', 'update', 'delete']);
 /** Fields of a sent command that belong to the session or the connection, not to the query. */

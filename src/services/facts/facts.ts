@@ -12,6 +12,7 @@ import { trusted } from '../auth/trusted.js';
 import { assessmentFacts } from '../care/assessment-facts.js';
 import { carePlanFacts } from '../care/plan-facts.js';
 import { closureFacts } from '../cases/closure-facts.js';
+import { applyFactsChange, type FactsForCells } from './cells.js';
 import { legalFacts } from '../legal/facts.js';
 import { referralFacts } from '../referrals/facts.js';
 import type { CaseFactFields, FactPart } from './parts.js';
@@ -57,12 +58,15 @@ export async function computeCaseFacts(caseId: Types.ObjectId): Promise<CaseFact
   return facts;
 }
 
-/** Rewrites one case's facts (inside the caller's transaction, when there is one). */
+/**
+ * Rewrites one case's facts and applies the difference to the report cells (inside the caller's
+ * transaction, when there is one). The old facts come back from the same write that replaces them, so
+ * two refreshes of one case, even outside a transaction, each apply the difference of their own step.
+ */
 export async function refreshCaseFacts(caseId: Types.ObjectId): Promise<void> {
   const facts = await computeCaseFacts(caseId);
-  if (!facts) {
-    await CaseFactModel.deleteOne({ caseId });
-    return;
-  }
-  await CaseFactModel.replaceOne({ caseId }, facts, { upsert: true });
+  const before = facts
+    ? await CaseFactModel.findOneAndReplace({ caseId }, facts, { upsert: true, returnDocument: 'before' }).lean()
+    : await CaseFactModel.findOneAndDelete({ caseId }).lean();
+  await applyFactsChange(before as FactsForCells | null, facts);
 }

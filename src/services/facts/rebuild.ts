@@ -3,7 +3,7 @@
  * upgrade that changed what the facts hold, or to repair them. Cases are visited in `_id` order and
  * the position is kept in `system_state`, so a stopped run resumes where it was; a fact document that
  * is already right is not written, so a second run rewrites nothing. Facts of cases that no longer exist
- * are removed at the end.
+ * are removed at the end, and the report cells are summed again from all the facts.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Types } from 'mongoose';
@@ -12,6 +12,7 @@ import { CaseModel } from '../../models/case.js';
 import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { readCheckpoint, writeCheckpoint } from '../checkpoints.js';
+import { rebuildReportCells } from './cells.js';
 import { computeCaseFacts } from './facts.js';
 import type { CaseFactFields } from './parts.js';
 
@@ -84,6 +85,8 @@ export async function rebuildFacts(onProgress: (p: RebuildProgress) => void = ()
     onProgress({ done, total: Math.max(total, done) });
   }
   report.removed = await removeOrphans();
+  // The facts were written whole, not step by step: the cells are summed again from all of them.
+  await rebuildReportCells();
   await writeCheckpoint(STATE_ID, { finished: true });
   await audit({}, { action: 'facts_rebuild', outcome: 'success' });
   return report;

@@ -19,6 +19,7 @@ import { CaseFactModel } from '../../models/case-fact.js';
 import { OrganisationModel } from '../../models/organisation.js';
 import { ReferralModel } from '../../models/referral.js';
 import { trusted } from '../auth/trusted.js';
+import { applyFactsChange, type FactsForCells } from '../facts/cells.js';
 import type { FactPart, ReferralFact } from '../facts/parts.js';
 
 /** The outcome code of a referral in this state (see above). */
@@ -82,5 +83,6 @@ export const referralFacts: FactPart = async (caseId) => {
  */
 export async function refreshReferralFacts(caseId: Types.ObjectId): Promise<void> {
   const { referrals } = await referralFacts(caseId, new Date(0));
-  await CaseFactModel.updateOne(trusted({ caseId }), { $set: { referrals } });
+  const before = await CaseFactModel.findOneAndUpdate(trusted({ caseId }), { $set: { referrals } }, { returnDocument: 'before' }).lean();
+  if (before) await applyFactsChange(before as unknown as FactsForCells, { ...(before as unknown as FactsForCells), referrals: referrals ?? [] });
 }

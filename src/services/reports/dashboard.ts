@@ -1,6 +1,6 @@
 /**
  * The outcome report a manager or a supervisor reads (DOMAIN.md "Outcomes managers report"; SECURITY.md
- * P4): who may read which cases' figures, the one aggregation over `case_facts` that computes them,
+ * P4): who may read which cases' figures, the reads of the report cells that compute them,
  * and the tables it becomes, every cell that could point at a child already hidden (domain/reports.ts).
  * The page, the CSV and the PDF all draw from the same `Report`, so none of them can show more.
  *
@@ -16,14 +16,14 @@ import { COMMON_NATIONALITIES, LOOKUPS } from '../../domain/lookups.js';
 import { can, type Caller } from '../../domain/permissions.js';
 import { FOLLOW_UP_MONTHS } from '../../domain/closure.js';
 import { DEFAULT_PERIOD_FIGURES, PLAN_DAY_BUCKETS, REPORT_FIGURES, SMALL_CELL, suppress, type Cell, type Column, type RawRow, type ReportFigure, type Table } from '../../domain/reports.js';
-import { CaseFactModel } from '../../models/case-fact.js';
+import { ReportCellModel } from '../../models/report-cell.js';
 import { OrganisationModel } from '../../models/organisation.js';
 import { teamsOf } from '../admin/teams.js';
 import { audit } from '../audit/audit.js';
 import { trusted } from '../auth/trusted.js';
 import { userNames } from '../cases/records.js';
 import { organisationNamesFor } from '../partner/view.js';
-import { reportPipeline, unpack, type FacetResult, type Group, type ReportFilters, type ReportScope } from './pipeline.js';
+import { readReport, type FacetResult, type Group, type ReportFilters, type ReportScope } from './pipeline.js';
 
 /** Translates a label key in the reader's language (plain text: templates escape, PDFs and CSVs need none). */
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
@@ -271,14 +271,13 @@ function countriesOf(asked: string | undefined): string[] {
   return [...new Set([...COMMON_NATIONALITIES, ...(asked ? [asked] : [])])];
 }
 
-/** Runs the report's one aggregation and builds every figure asked for (all of them by default). */
+/** Reads the report's cells and builds every figure asked for (all of them by default). */
 export async function buildReport(scope: ReportScope, filters: ReportFilters, t: Translate, locale: string, now: Date, figures: readonly ReportFigure[] = REPORT_FIGURES): Promise<Report> {
   // What does not depend on the figures is read while the engine computes them.
   const aside = Promise.all([teamsOf(scope.organisationId), countriesOf(filters.country)]);
   // Handled below; this only keeps a failure from being reported as unhandled if the aggregation fails first.
   aside.catch(() => undefined);
-  const [facet] = await CaseFactModel.collection.aggregate<FacetResult>(reportPipeline(scope, filters, now)).toArray();
-  const result = unpack(facet ?? {});
+  const result = await readReport(ReportCellModel.collection, scope, filters, now);
   const [[teamRows, countries], users, partners] = await Promise.all([
     aside,
     figures.includes('caseload_caseworker') ? userNames((result.caseworker ?? []).map((g) => g._id)) : new Map<string, string>(),

@@ -1,21 +1,25 @@
 /**
- * The aggregation pipeline behind a dashboard: one `$match` on the reporting facts, served by an index
- * that leads with the organisation (and the team, for a supervisor) and ranges over the intake date,
- * then one `$facet` that computes every figure in the same round trip. Built as plain data so the
- * benchmark can run exactly the same pipeline bare with the driver.
+ * The reads behind a dashboard: the report cells (models/report-cell.ts, kept by
+ * services/facts/cells.ts) of one slice of an organisation's cases, a few ranges of days and months per
+ * kind of event, each range read by its index and all read side by side; `sumCells` adds them up and
+ * `assemble` turns the sums into each figure's groups. A report reads a few hundred cells whether the
+ * organisation has a thousand cases or a hundred thousand. `readReport` is all of it, used by the
+ * dashboard and run bare by the benchmark.
  *
  * What the period means for each figure (the figures' notes on the page say the same):
- * - caseload, goals, wellbeing, legal cases: cases open at any time in the period (taken in before its
- *   end, not closed before its start);
+ * - caseload, goals, wellbeing, legal cases: cases open at any time in the period, that is taken in
+ *   before its end minus closed before its start;
  * - days to a first plan: cases whose first care plan was approved in the period;
  * - referrals: referrals sent in the period; closures: cases closed in the period;
  * - follow-ups: the 6- and 12-month visits due in the period, whenever the case closed;
- * - overdue: reviews and tasks overdue today, of the cases not closed.
- * Medians are discrete (`$median`, as mongod computes it): the value at rank ceil(n/2) of the sorted
- * values, so a median is always a number of days some case took, never a value between two.
+ * - overdue: reviews and tasks due before today, of the cases not closed.
+ * Medians are discrete, as `$median` computes them: the value at rank ceil(n/2) of the sorted values,
+ * so a median is always a number of days some case took, never a value between two.
  */
+import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import { PLAN_DAY_BUCKETS } from '../../domain/reports.js';
+import { ALL, KEY, dayOfKey, type CellKind } from '../facts/cells.js';
 
 /** Who the report covers: a whole organisation, or one of its teams. */
 export interface ReportScope {
@@ -36,156 +40,258 @@ export interface ReportFilters {
 
 type Stage = Record<string, unknown>;
 
-/** The `$match` every figure starts from: flat, its keys in the order of the index that serves it. */
-export function reportMatch(scope: ReportScope, filters: ReportFilters): Stage {
-  const team = scope.team ?? filters.team;
-  const match: Stage = { organisationId: new Types.ObjectId(scope.organisationId) };
-  if (team !== undefined) match.team = team;
-  match.intakeDate = { $lt: filters.to };
-  if (filters.country) match.nationality = filters.country;
-  if (filters.exploitationType) match.exploitationTypes = filters.exploitationType;
-  return match;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const monthOf = (day: string) => day.slice(0, 7);
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-const count = { $sum: 1 };
-const when = (condition: unknown) => ({ $sum: { $cond: [condition, 1, 0] } });
-const present = (path: string) => ({ $ne: [{ $type: path }, 'missing'] });
-const median = (path: string) => ({ $median: { input: path, method: 'approximate' } });
-/** How many of the group have a number at `path` (what a median of it is computed from). */
-const numbers = (path: string) => when({ $isNumber: path });
-
-/** The referral figures' columns, grouped by `key` (the service or the receiving organisation). */
-function referralGroup(key: string): Stage {
-  const outcome = '$referrals.outcome';
-  return {
-    $group: {
-      _id: key,
-      sent: count,
-      accepted: when({ $in: [outcome, ['accepted', 'completed']] }),
-      declined: when({ $eq: [{ $substrCP: [outcome, 0, 9] }, 'declined:'] }),
-      completed: when({ $eq: [outcome, 'completed'] }),
-      daysToAcknowledge: median('$referrals.daysToAcknowledge'),
-      nAcknowledge: numbers('$referrals.daysToAcknowledge'),
-      daysToAccept: median('$referrals.daysToAccept'),
-      nAccept: numbers('$referrals.daysToAccept'),
-      daysToComplete: median('$referrals.daysToComplete'),
-      nComplete: numbers('$referrals.daysToComplete'),
-    },
-  };
+/** A range of a kind's cells of one grain: `day` from `gte` (when given) to before `lt`. */
+export interface CellSpan {
+  grain: 'month' | 'day';
+  gte?: string | undefined;
+  lt: string;
 }
 
 /**
- * The whole dashboard as one pipeline; `now` is when "overdue" is measured. The engines run each
- * branch of a `$facet` over every document it is given, so the branches are few: one groups the cases
- * by status, risk, team, whether they still wait for a plan and why they closed in the period, and
- * counts what is overdue on the way (`unpack` splits it into figures); the others unwind an array each.
- * The first `$match` leaves out cases closed before the period, which only the follow-up visits need.
+ * The cells that together hold the days from `from` (from the beginning, when undefined) to before
+ * `to`, both `YYYY-MM-DD`, each day once: the day cells of a first and a last month the range covers in
+ * part, and the month cells of the whole months between.
  */
-export function reportPipeline(scope: ReportScope, filters: ReportFilters, now: Date): Stage[] {
-  const { from, to } = filters;
-  const open = { $ne: ['$status', 'closed'] };
-  const active = { $match: { $or: [{ closedAt: null }, { closedAt: { $gte: from } }] } };
-  const sentInPeriod = [{ $unwind: '$referrals' }, { $match: { 'referrals.sentAt': { $gte: from, $lt: to } } }];
-  const overdueTasks = { $size: { $filter: { input: { $ifNull: ['$openTaskDueDates', []] }, as: 'd', cond: { $lt: ['$$d', now] } } } };
-  const planned = { $match: { firstPlanApprovedAt: { $gte: from, $lt: to } } };
-  return [
-    { $match: { ...reportMatch(scope, filters), $or: [{ closedAt: null }, { closedAt: { $gte: from } }, { 'followUps.dueDate': { $gte: from, $lt: to } }] } },
-    {
-      $facet: {
-        cases: [
-          active,
-          {
-            $group: {
-              _id: {
-                status: '$status',
-                risk: '$riskLevel',
-                team: '$team',
-                waiting: { $and: [open, { $eq: [{ $ifNull: ['$firstPlanApprovedAt', null] }, null] }] },
-                closed: { $cond: [{ $and: [{ $gte: ['$closedAt', from] }, { $lt: ['$closedAt', to] }] }, '$closureReason', null] },
-              },
-              n: count,
-              reviews: when({ $and: [open, present('$reviewDue'), { $lt: ['$reviewDue', now] }] }),
-              tasks: { $sum: { $cond: [open, overdueTasks, 0] } },
-              casesWithTasks: when({ $and: [open, { $gt: [overdueTasks, 0] }] }),
-            },
-          },
-        ],
-        exploitation: [active, { $unwind: '$exploitationTypes' }, { $group: { _id: '$exploitationTypes', n: count } }],
-        caseworker: [active, { $unwind: '$caseworkerIds' }, { $group: { _id: '$caseworkerIds', n: count } }],
-        planBuckets: [planned, { $bucket: { groupBy: '$daysToFirstPlan', boundaries: [...PLAN_DAY_BUCKETS, 1_000_000], default: 'unknown', output: { n: count } } }],
-        planMedian: [planned, { $group: { _id: null, n: numbers('$daysToFirstPlan'), median: median('$daysToFirstPlan') } }],
-        goals: [active, { $unwind: '$goals' }, { $group: { _id: '$goals.domain', cases: count, set: { $sum: '$goals.set' }, achieved: { $sum: '$goals.achieved' } } }],
-        wellbeing: [
-          active,
-          { $unwind: '$wellbeing' },
-          // A change needs two assessments: a child scored once has no "over time".
-          { $match: { $expr: { $lt: ['$wellbeing.firstAt', '$wellbeing.latestAt'] } } },
-          { $group: { _id: '$wellbeing.domain', n: count, first: { $avg: '$wellbeing.first' }, latest: { $avg: '$wellbeing.latest' } } },
-        ],
-        referralService: [...sentInPeriod, referralGroup('$referrals.service')],
-        referralPartner: [...sentInPeriod, referralGroup('$referrals.toOrganisationId')],
-        legal: [active, { $unwind: '$legalCases' }, { $group: { _id: { status: '$legalCases.status', verdict: '$legalCases.verdict' }, n: count } }],
-        followUps: [
-          { $unwind: '$followUps' },
-          { $match: { 'followUps.dueDate': { $gte: from, $lt: to } } },
-          {
-            $group: {
-              _id: '$followUps.months',
-              due: count,
-              done: when({ $eq: ['$followUps.done', true] }),
-              safe: when({ $eq: ['$followUps.safe', true] }),
-              livingAsPlanned: when({ $eq: ['$followUps.livingAsPlanned', true] }),
-              inSchoolOrWork: when({ $eq: ['$followUps.inSchoolOrWork', true] }),
-            },
-          },
-        ],
-      },
-    },
-  ];
+export function spans(from: string | undefined, to: string): CellSpan[] {
+  if (from !== undefined && from >= to) return [];
+  const out: CellSpan[] = [];
+  let wholeFrom: string | undefined;
+  if (from === undefined) wholeFrom = undefined;
+  else if (from.endsWith('-01')) wholeFrom = monthOf(from);
+  else if (monthOf(from) === monthOf(to)) return [{ grain: 'day', gte: from, lt: to }];
+  else {
+    wholeFrom = nextMonth(monthOf(from));
+    out.push({ grain: 'day', gte: from, lt: `${wholeFrom}-01` });
+  }
+  if (wholeFrom === undefined || wholeFrom < monthOf(to)) out.push({ grain: 'month', ...(wholeFrom === undefined ? {} : { gte: wholeFrom }), lt: monthOf(to) });
+  if (!to.endsWith('-01')) out.push({ grain: 'day', gte: `${monthOf(to)}-01`, lt: to });
+  return out;
 }
 
-/** One `$group` result: `_id` is the category. */
+/** The slice of cells a report adds up: the scope's team (or the one asked for), the filters' country and type. */
+export function reportSlice(scope: ReportScope, filters: ReportFilters): Stage {
+  return {
+    organisationId: new Types.ObjectId(scope.organisationId),
+    team: scope.team ?? filters.team ?? ALL,
+    nationality: filters.country ?? ALL,
+    exploitationType: filters.exploitationType ?? ALL,
+  };
+}
+
+/** One read of a report: a range of one kind's cells; `before` marks closures before the period. */
+export interface CellQuery {
+  kind: CellKind;
+  before: boolean;
+  filter: Stage;
+}
+
+/**
+ * Every read a report makes; "today" is the UTC day of `now`. Each is one range of the cells' index:
+ * flat, its keys in the index's order (the engines plan an `$or` of ranges as one wide range, so the
+ * ranges are read one query each, side by side).
+ */
+export function reportQueries(scope: ReportScope, filters: ReportFilters, now: Date): CellQuery[] {
+  const slice = reportSlice(scope, filters);
+  const from = isoDay(filters.from);
+  const to = isoDay(filters.to);
+  const today = isoDay(now);
+  const ranges: [CellKind, boolean, CellSpan[]][] = [
+    ['intake', false, spans(undefined, to)],
+    // Closed before the period (taken away from the caseload), and in it (the reasons).
+    ['closure', true, spans(undefined, from)],
+    ['closure', false, spans(from, to)],
+    ['plan', false, spans(from, to)],
+    ['referral', false, spans(from, to)],
+    ['follow_up', false, spans(from, to)],
+    ['review', false, spans(undefined, today)],
+    ['task', false, spans(undefined, today)],
+  ];
+  return ranges.flatMap(([kind, before, list]) =>
+    list.map((s) => ({ kind, before, filter: { ...slice, kind, grain: s.grain, day: { ...(s.gte === undefined ? {} : { $gte: s.gte }), $lt: s.lt } } })),
+  );
+}
+
+/** What a read returns: each cell's counts. */
+export interface CellRead {
+  kind: CellKind;
+  before: boolean;
+  cells: readonly { c?: Record<string, number> | null }[];
+}
+
+/** One sum of the cells' counts. */
+export interface CellSum {
+  _id: { kind: CellKind; before: boolean; k: string };
+  n: number;
+}
+
+/**
+ * The cells' counts added up by kind and key. Done here rather than by the engine: the few hundred
+ * cells of a report hold tens of thousands of counts, which the embedded engine would unwind and
+ * group at some microseconds each, and Node adds up in a millisecond.
+ */
+export function sumCells(reads: readonly CellRead[]): CellSum[] {
+  const sums = new Map<string, CellSum>();
+  for (const { kind, before, cells } of reads) {
+    for (const cell of cells) {
+      for (const [k, n] of Object.entries(cell.c ?? {})) {
+        if (typeof n !== 'number' || n === 0) continue;
+        const id = `${kind}\t${before}\t${k}`;
+        const sum = sums.get(id);
+        if (sum) sum.n += n;
+        else sums.set(id, { _id: { kind, before, k }, n });
+      }
+    }
+  }
+  return [...sums.values()];
+}
+
+/** One `$group`-like result: `_id` is the category. */
 export interface Group {
   _id: unknown;
   [field: string]: unknown;
 }
 
-/** What the pipeline returns: one document, an array of groups per branch. */
+/** Each figure's groups, by the name of what it counts. */
 export type FacetResult = Record<string, Group[]>;
 
-/** The groups of `field` summed over the combined groups whose key passes `keep`. */
-function split(groups: readonly Group[], key: (id: Record<string, unknown>) => unknown, keep: (id: Record<string, unknown>) => boolean = () => true): Group[] {
-  const sums = new Map<string, Group>();
-  for (const g of groups) {
-    const id = (g._id ?? {}) as Record<string, unknown>;
-    if (!keep(id)) continue;
-    const k = key(id);
-    const name = k === null || k === undefined ? 'null' : String(k);
-    const sum = sums.get(name) ?? { _id: k ?? null, n: 0 };
-    sum.n = (sum.n as number) + (g.n as number);
-    sums.set(name, sum);
+/** The value at rank ceil(n/2) of the values a histogram (value → how many) holds, and n. */
+export function histogramMedian(histogram: ReadonlyMap<number, number>): { n: number; median: number | null } {
+  const values = [...histogram].filter(([, count]) => count > 0).sort((a, b) => a[0] - b[0]);
+  const n = values.reduce((s, [, count]) => s + count, 0);
+  if (n === 0) return { n, median: null };
+  const rank = Math.ceil(n / 2);
+  let seen = 0;
+  for (const [value, count] of values) {
+    seen += count;
+    if (seen >= rank) return { n, median: value };
   }
-  return [...sums.values()];
+  return { n, median: null };
 }
 
-/**
- * The branches' groups as one list of groups per figure: the combined `cases` groups split by status,
- * risk, team, waiting for a plan, closure reason and overdue work; the legal cases by stage and verdict.
- */
-export function unpack(raw: FacetResult): FacetResult {
-  const cases = raw.cases ?? [];
-  const legal = raw.legal ?? [];
-  const open = cases.filter((g) => (g._id as { status?: string } | null)?.status !== 'closed');
-  const total = (field: string) => open.reduce((s, g) => s + ((g[field] as number | undefined) ?? 0), 0);
+/** Groups keyed by their id's string, created on first use with the given fields at zero. */
+class Groups {
+  private readonly byKey = new Map<string, Group>();
+  constructor(private readonly id: (key: string) => unknown = (key) => key) {}
+  at(key: string): Group {
+    let g = this.byKey.get(key);
+    if (!g) this.byKey.set(key, (g = { _id: this.id(key) }));
+    return g;
+  }
+  add(key: string, field: string, n: number): void {
+    const g = this.at(key);
+    g[field] = ((g[field] as number | undefined) ?? 0) + n;
+  }
+  /** The groups with something counted (a case counted and taken away again leaves a zero). */
+  list(counted: (g: Group) => boolean = (g) => Object.entries(g).some(([k, v]) => k !== '_id' && typeof v === 'number' && v !== 0)): Group[] {
+    return [...this.byKey.values()].filter(counted);
+  }
+}
+
+const oid = (hex: string) => (Types.ObjectId.isValid(hex) ? new Types.ObjectId(hex) : hex);
+
+/** The sums as each figure's groups: the shapes `dashboard.ts` builds its tables from. */
+export function assemble(sums: readonly CellSum[]): FacetResult {
+  const simple = { status: new Groups(), risk: new Groups(), team: new Groups((k) => (k === '' ? null : k)), exploitation: new Groups(), caseworker: new Groups(oid), closures: new Groups() };
+  const goals = new Groups();
+  const wellbeing = new Groups();
+  const legalStage = new Groups();
+  const legalVerdict = new Groups();
+  const followUps = new Groups(Number);
+  const overdue = { reviews: 0, tasks: 0, casesWithTasks: 0 };
+  let waiting = 0;
+  const planDays = new Map<number, number>();
+  const referral = { [KEY.referralService]: new Groups(), [KEY.referralPartner]: new Groups(oid) };
+  const answerDays = new Map<string, Map<number, number>>();
+  const count = (histogram: Map<number, number>, value: number, n: number) => histogram.set(value, (histogram.get(value) ?? 0) + n);
+
+  for (const { _id, n } of sums) {
+    const [letter, a = '', b = '', c] = _id.k.split('|') as [string, string?, string?, string?];
+    const kind = _id.kind;
+    if (kind === 'intake' || (kind === 'closure' && _id.before)) {
+      // The caseload of the period: taken in before its end, less closed before its start.
+      const signed = kind === 'intake' ? n : -n;
+      if (letter === KEY.status) simple.status.add(a, 'n', signed);
+      else if (letter === KEY.risk) simple.risk.add(a, 'n', signed);
+      else if (letter === KEY.team) simple.team.add(a, 'n', signed);
+      else if (letter === KEY.exploitation) simple.exploitation.add(a, 'n', signed);
+      else if (letter === KEY.caseworker) simple.caseworker.add(a, 'n', signed);
+      else if (letter === KEY.waitingForPlan) waiting += signed;
+      else if (letter === KEY.goal) goals.add(a, b, signed);
+      else if (letter === KEY.wellbeing) wellbeing.add(a, b, signed);
+      else if (letter === KEY.legal) {
+        legalStage.add(a, 'n', signed);
+        if (b !== '') legalVerdict.add(b, 'n', signed);
+      }
+    } else if (kind === 'closure') {
+      if (letter === KEY.closure) simple.closures.add(a, 'n', n);
+    } else if (kind === 'plan') {
+      if (letter === KEY.planDays && a !== '') count(planDays, dayOfKey(a), n);
+    } else if (kind === 'referral') {
+      const groups = referral[letter as keyof typeof referral];
+      if (!groups) continue;
+      if (c === undefined) groups.add(a, b, n);
+      else {
+        const id = `${letter}|${a}|${b}`;
+        groups.at(a);
+        count(answerDays.get(id) ?? answerDays.set(id, new Map()).get(id)!, dayOfKey(c), n);
+      }
+    } else if (kind === 'follow_up') {
+      if (letter === KEY.followUp) followUps.add(a, b, n);
+    } else if (kind === 'review') overdue.reviews += n;
+    else if (kind === 'task') {
+      if (letter === KEY.task) overdue.tasks += n;
+      else if (letter === KEY.caseWithTask) overdue.casesWithTasks += n;
+    }
+  }
+
+  const referralGroups = (letter: keyof typeof referral) =>
+    referral[letter].list((g) => ((g.sent as number | undefined) ?? 0) > 0).map((g) => {
+      const id = String(g._id);
+      const median = (name: string) => histogramMedian(answerDays.get(`${letter}|${id}|${name}`) ?? new Map());
+      const [ack, accept, complete] = [median('ack'), median('accept'), median('complete')];
+      return { ...g, daysToAcknowledge: ack.median, nAcknowledge: ack.n, daysToAccept: accept.median, nAccept: accept.n, daysToComplete: complete.median, nComplete: complete.n };
+    });
+  const buckets = new Groups(Number);
+  for (const [days, n] of planDays) {
+    const lower = [...PLAN_DAY_BUCKETS].reverse().find((b) => days >= b);
+    if (lower !== undefined) buckets.add(String(lower), 'n', n);
+  }
+  const plan = histogramMedian(planDays);
   return {
-    ...raw,
-    status: split(cases, (id) => id.status),
-    risk: split(cases, (id) => id.risk),
-    team: split(cases, (id) => id.team),
-    planMissing: [{ _id: null, n: split(cases, () => 'all', (id) => id.waiting === true)[0]?.n ?? 0 }],
-    closures: split(cases, (id) => id.closed, (id) => typeof id.closed === 'string'),
-    overdue: [{ _id: null, cases: total('n'), reviews: total('reviews'), tasks: total('tasks'), casesWithTasks: total('casesWithTasks') }],
-    legalStage: split(legal, (id) => id.status),
-    legalVerdict: split(legal, (id) => id.verdict, (id) => typeof id.verdict === 'string'),
+    status: simple.status.list(),
+    risk: simple.risk.list(),
+    team: simple.team.list(),
+    exploitation: simple.exploitation.list(),
+    caseworker: simple.caseworker.list(),
+    closures: simple.closures.list(),
+    planMissing: [{ _id: null, n: waiting }],
+    planBuckets: buckets.list(),
+    planMedian: [{ _id: null, n: plan.n, median: plan.median }],
+    goals: goals.list(),
+    wellbeing: wellbeing.list().map((g) => {
+      const n = (g.n as number | undefined) ?? 0;
+      return { _id: g._id, n, first: n > 0 ? ((g.first as number) ?? 0) / n : null, latest: n > 0 ? ((g.latest as number) ?? 0) / n : null };
+    }),
+    legalStage: legalStage.list(),
+    legalVerdict: legalVerdict.list(),
+    referralService: referralGroups(KEY.referralService),
+    referralPartner: referralGroups(KEY.referralPartner),
+    followUps: followUps.list(),
+    overdue: [{ _id: null, ...overdue }],
   };
+}
+
+/** Every figure's groups for a scope and filters: the reads side by side, then the sums, from `cells` (the report cells' collection). */
+export async function readReport(cells: Collection, scope: ReportScope, filters: ReportFilters, now: Date): Promise<FacetResult> {
+  const reads = await Promise.all(
+    reportQueries(scope, filters, now).map(async (q) => ({ kind: q.kind, before: q.before, cells: await cells.find(q.filter, { projection: { _id: 0, c: 1 } }).toArray() })),
+  );
+  return assemble(sumCells(reads as CellRead[]));
 }

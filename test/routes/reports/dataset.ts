@@ -1,7 +1,7 @@
 /**
  * A fixed, fictional set of reporting facts whose figures were worked out by hand (the comments give
- * them), for the report tests. Written straight into `case_facts`: the figures are computed from
- * these documents only, whatever the cases behind them.
+ * them), for the report tests. Written straight into `case_facts`, and the report cells summed from
+ * them: the figures are computed from these documents only, whatever the cases behind them.
  *
  * Organisation A, teams "north" and "south" (the south team's name starts with "=", as a formula
  * would). The period is the year 2025.
@@ -18,6 +18,7 @@
  */
 import { Types } from 'mongoose';
 import { CaseFactModel } from '../../../src/models/case-fact.js';
+import { rebuildReportCells } from '../../../src/services/facts/cells.js';
 import { now } from '../../helpers/clock.js';
 
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -84,4 +85,6 @@ export async function writeDataset(orgA: string, orgB: string, ids: { w1: string
   docs.push(base(orgA, { team: 'north', status: 'open', riskLevel: 'critical', intakeDate: d('2026-02-01'), intakeMonth: '2026-02', caseworkerIds: [w1] }));
   for (let i = 0; i < 10; i++) docs.push(base(orgB, { status: 'active', riskLevel: 'critical', exploitationTypes: ['other'] }));
   await CaseFactModel.insertMany(docs);
+  // Written in bulk, not through the services: the report cells are summed from them here.
+  await rebuildReportCells();
 }
