@@ -411,7 +411,7 @@ describe('query plans: every query the pages make uses an index (DATABASE.md)', 
     expect(sent.length, 'the monitor saw the pages’ commands').to.be.greaterThan(100);
     expect(await scansOf(sent)).to.deep.equal([]);
     const checked = new Set(sent.filter((x) => GROWING.test(x.collection)).map((x) => x.collection));
-    expect([...checked]).to.include.members(['cases', 'case_notes', 'case_tasks', 'case_changes', 'attachments', 'audit_entries', 'sessions', 'assessments', 'legal_cases', 'legal_hearings', 'closure_proposals', 'follow_ups', 'care_plans', 'care_plan_reviews']);
+    expect([...checked]).to.include.members(['cases', 'case_notes', 'case_tasks', 'case_changes', 'attachments', 'audit_entries', 'sessions', 'assessments', 'legal_cases', 'legal_hearings', 'closure_proposals', 'follow_ups', 'care_plans', 'care_plan_reviews', 'report_cells']);
   });
 
   it('as the demo caseworker and a demo partner (Thai), on every referral page and post, the notifications and My work', async () => {

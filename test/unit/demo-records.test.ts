@@ -2,7 +2,7 @@
  * The seeded demo holds a record of every kind Haven writes, so it can check rules that must hold for
  * every collection: each one that holds sealed values is re-sealed by keys:rotate (a collection left off
  * that list would become unreadable once an old key is retired), and each case's reporting facts say
- * what its records say.
+ * what its records say, and the report cells what its facts add up to.
  */
 import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
@@ -11,8 +11,10 @@ import { CONNECT_OPTIONS, disconnect } from '../../src/lib/db/connection.js';
 import { ensureIndexes } from '../../src/services/database.js';
 import { CaseModel } from '../../src/models/case.js';
 import { CaseFactModel } from '../../src/models/case-fact.js';
+import { ReportCellModel } from '../../src/models/report-cell.js';
 import { seedDemoCases } from '../../src/services/demo/cases.js';
 import { seedDemo } from '../../src/services/demo/seed.js';
+import { rebuildReportCells } from '../../src/services/facts/cells.js';
 import { factsAreCurrent } from '../../src/services/facts/rebuild.js';
 import { SEALED_COLLECTIONS } from '../../src/services/key-rotation.js';
 import { testEngine } from '../helpers/engine.js';
@@ -58,5 +60,22 @@ describe('the seeded demo, collection by collection', () => {
     const stale: string[] = [];
     for (const id of ids) if (!(await factsAreCurrent(id))) stale.push(String(id));
     expect(stale).to.deep.equal([]);
+  });
+
+  it('the report cells kept through every service the demo went through equal the cells summed again from the facts', async () => {
+    const cells = async () => {
+      const out: Record<string, Record<string, number>> = {};
+      for (const c of await ReportCellModel.collection.find({}).toArray()) {
+        const counts = Object.fromEntries(Object.entries(c.c as Record<string, number>).filter(([, n]) => n !== 0));
+        if (Object.keys(counts).length) out[[c.organisationId, c.team, c.nationality, c.exploitationType, c.kind, c.grain, c.day].join(' ')] = counts;
+      }
+      return out;
+    };
+    const kept = await cells();
+    expect(Object.keys(kept).length, 'the demo has cells').to.be.greaterThan(100);
+    expect(Object.keys(kept).some((k) => k.includes(' referral '))).to.equal(true);
+    expect(Object.keys(kept).some((k) => k.includes(' closure '))).to.equal(true);
+    await rebuildReportCells();
+    expect(await cells()).to.deep.equal(kept);
   });
 });

@@ -22,8 +22,8 @@ export type ReportFormat = 'csv' | 'pdf';
 /** The dashboard for the caller's organisation or team, in the reader's language; audited as seen. */
 export async function viewReport(caller: Caller, filters: ReportFilters, t: Translate, locale: string, now: Date): Promise<{ report: Report; figures: ShownFigure[] }> {
   const scope = reportScope(caller);
-  const report = await buildReport(scope, filters, t, locale, now);
-  await audit(caller, { action: 'report_view', outcome: 'success', recordType: 'report', recordId: 'dashboard' });
+  // The entry is written while the cells are read (access was granted above); nothing is shown unless both succeed.
+  const [report] = await Promise.all([buildReport(scope, filters, t, locale, now), audit(caller, { action: 'report_view', outcome: 'success', recordType: 'report', recordId: 'dashboard' })]);
   return { report, figures: presentReport(report, locale, t) };
 }
 
