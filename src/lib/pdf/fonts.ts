@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { NODE_MODULES_DIR } from '../paths.js';
+import { unwrapWoff } from './woff.js';
 
 export type Weight = 400 | 700;
 
@@ -71,7 +72,7 @@ function openFont(data: Buffer): FontkitFont {
 }
 
 function loadFace(file: FaceFile, weight: Weight): Face {
-  const data = readFileSync(faceFile(file.pkg, file.subset, weight));
+  const data = unwrapWoff(readFileSync(faceFile(file.pkg, file.subset, weight)));
   const font = openFont(data);
   const known = new Map<number, boolean>();
   return {
