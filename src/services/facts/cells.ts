@@ -23,10 +23,8 @@ import { readCheckpoint, writeCheckpoint } from '../checkpoints.js';
 
 type CellWrites = Parameters<typeof ReportCellModel.bulkWrite>[0];
 
-/** The events a cell counts; `KIND_OF` names them in the stored documents. */
-export const CELL_KINDS = ['intake', 'closure', 'plan', 'referral', 'follow_up', 'review', 'task'] as const;
-export type CellKind = (typeof CELL_KINDS)[number];
-export type CellGrain = 'month' | 'day';
+/** The events a cell counts, as its `kind` field names them. */
+export type CellKind = 'intake' | 'closure' | 'plan' | 'referral' | 'follow_up' | 'review' | 'task';
 /** The slice value of "all cases" in each of the three filters. */
 export const ALL = '*';
 

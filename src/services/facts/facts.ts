@@ -12,9 +12,9 @@ import { trusted } from '../auth/trusted.js';
 import { assessmentFacts } from '../care/assessment-facts.js';
 import { carePlanFacts } from '../care/plan-facts.js';
 import { closureFacts } from '../cases/closure-facts.js';
-import { applyFactsChange, type FactsForCells } from './cells.js';
 import { legalFacts } from '../legal/facts.js';
 import { referralFacts } from '../referrals/facts.js';
+import { applyFactsChange, type FactsForCells } from './cells.js';
 import type { CaseFactFields, FactPart } from './parts.js';
 
 const PARTS: readonly FactPart[] = [assessmentFacts, carePlanFacts, legalFacts, closureFacts, referralFacts];

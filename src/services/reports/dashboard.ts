@@ -273,9 +273,9 @@ function countriesOf(asked: string | undefined): string[] {
 
 /** Reads the report's cells and builds every figure asked for (all of them by default). */
 export async function buildReport(scope: ReportScope, filters: ReportFilters, t: Translate, locale: string, now: Date, figures: readonly ReportFigure[] = REPORT_FIGURES): Promise<Report> {
-  // What does not depend on the figures is read while the engine computes them.
+  // What does not depend on the figures is read alongside the cells.
   const aside = Promise.all([teamsOf(scope.organisationId), countriesOf(filters.country)]);
-  // Handled below; this only keeps a failure from being reported as unhandled if the aggregation fails first.
+  // Handled below; this only keeps a failure from being reported as unhandled if the cells' reads fail first.
   aside.catch(() => undefined);
   const result = await readReport(ReportCellModel.collection, scope, filters, now);
   const [[teamRows, countries], users, partners] = await Promise.all([
