@@ -175,7 +175,7 @@ export function histogramMedian(histogram: ReadonlyMap<number, number>): { n: nu
   return { n, median: null };
 }
 
-/** Groups keyed by their id's string, created on first use with the given fields at zero. */
+/** Groups keyed by their id's string, each made at its first count. */
 class Groups {
   private readonly byKey = new Map<string, Group>();
   constructor(private readonly id: (key: string) => unknown = (key) => key) {}
