@@ -11,7 +11,7 @@
 import { SCORES } from '../../domain/assessments.js';
 import { SMALL_TEXT, type Cell, type Column, type Hidden } from '../../domain/reports.js';
 import { formatNumber, intlLocale } from '../../lib/i18n/format.js';
-import type { Figure, Report, Translate } from './dashboard.js';
+import { rememberLabels, type Figure, type Report, type Translate } from './dashboard.js';
 
 export interface ShownCell {
   text: string;
@@ -26,6 +26,8 @@ export interface ShownRow {
   key: string;
   label: string;
   cells: ShownCell[];
+  /** The text of the cell the chart draws, written beside its bar or line. */
+  chartText: string;
   /** A bar's length, 0 to 100 (of the longest shown); absent when the value is hidden. */
   bar?: number | undefined;
   hidden?: boolean;
@@ -96,6 +98,7 @@ function summaryOf(figure: Figure, rows: ShownRow[], locale: string, t: Translat
 export function presentFigure(figure: Figure, locale: string, t: Translate): ShownFigure {
   const chartColumn = figure.chart.kind === 'bar' ? figure.chart.column : figure.chart.to;
   const max = Math.max(0, ...figure.rows.map((r) => (r.cells[chartColumn]?.hidden ? 0 : (r.cells[chartColumn]?.value ?? 0))));
+  const chartIndex = figure.columns.findIndex((c) => c.key === chartColumn);
   const labels = figure.columns.map((c) => t(`reports:columns.${c.key}`));
   const rows: ShownRow[] = figure.rows.map((r) => {
     const cells = figure.columns.map((c, i) => ({ ...cellText(r.cells[c.key], c.kind, locale, t), label: labels[i] }));
@@ -104,12 +107,12 @@ export function presentFigure(figure: Figure, locale: string, t: Translate): Sho
       const b = r.cells[figure.chart.to];
       const hidden = Boolean(a?.hidden || b?.hidden);
       const line = !hidden && typeof a?.value === 'number' && typeof b?.value === 'number' ? { y1: scoreY(a.value), y2: scoreY(b.value), trend: b.value - a.value >= 0.05 ? ('better' as const) : a.value - b.value >= 0.05 ? ('worse' as const) : ('same' as const) } : undefined;
-      return { key: r.key, label: r.label, cells, hidden, line };
+      return { key: r.key, label: r.label, cells, chartText: cells[chartIndex]?.text ?? '', hidden, line };
     }
     const cell = r.cells[chartColumn];
     const hidden = Boolean(cell?.hidden);
     const bar = hidden || max === 0 ? undefined : Math.round(((cell?.value ?? 0) / max) * 1000) / 10;
-    return { key: r.key, label: r.label, cells, hidden, bar };
+    return { key: r.key, label: r.label, cells, chartText: cells[chartIndex]?.text ?? '', hidden, bar };
   });
   return {
     id: figure.id,
@@ -118,7 +121,7 @@ export function presentFigure(figure: Figure, locale: string, t: Translate): Sho
     summary: summaryOf(figure, rows, locale, t),
     chartKind: figure.chart.kind,
     chartColumn,
-    chartIndex: figure.columns.findIndex((c) => c.key === chartColumn),
+    chartIndex,
     columns: figure.columns.map((c, i) => ({ key: c.key, label: labels[i]!, kind: c.kind })),
     rows,
     totals: figure.totals ? figure.columns.map((c, i) => ({ ...(figure.totals![c.key] ? cellText(figure.totals![c.key], c.kind, locale, t) : { text: '' }), label: labels[i] })) : undefined,
@@ -127,5 +130,6 @@ export function presentFigure(figure: Figure, locale: string, t: Translate): Sho
 }
 
 export function presentReport(report: Report, locale: string, t: Translate): ShownFigure[] {
-  return report.figures.map((f) => presentFigure(f, locale, t));
+  const label = rememberLabels(t);
+  return report.figures.map((f) => presentFigure(f, locale, label));
 }
