@@ -2,10 +2,10 @@ import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 
 /**
  * The reporting facts summed ahead of time: for one organisation, one slice of its cases (a team, a
- * country of origin, a type of exploitation, or all of them: `*`) and one kind of event on one day or
- * in one month, the counts every figure of the reports needs (services/facts/cells.ts says which).
- * A dashboard then adds up a few hundred of these instead of reading every case's facts, whatever the
- * number of cases. Counts only, keyed by codes, day numbers and record ids: never a name or a text.
+ * country of origin, a type of exploitation, or all of them: `*`) and one kind of event in one month,
+ * the counts every figure of the reports needs (services/facts/cells.ts says which), for the month and
+ * for each of its days. A dashboard then adds up some dozens of these instead of reading every case's
+ * facts, whatever the number of cases. Counts only, keyed by codes, day numbers and record ids: never a name or a text.
  * The services that rewrite a case's facts apply the difference here in the same transaction.
  */
 const reportCellSchema = new Schema(
@@ -19,17 +19,18 @@ const reportCellSchema = new Schema(
     exploitationType: { type: String, required: true },
     /** What happened on the cell's day: a case taken in or closed, a first plan, a referral sent, a visit or a review or a task due. */
     kind: { type: String, required: true },
-    /** `month` cells hold a whole month (`day` is `YYYY-MM`); `day` cells one day (`YYYY-MM-DD`). */
-    grain: { type: String, required: true },
-    day: { type: String, required: true },
-    /** Count (or sum) per figure key. */
-    c: { type: Schema.Types.Mixed, default: {} },
+    /** `YYYY-MM`. */
+    month: { type: String, required: true },
+    /** The month's count (or sum) per figure key. */
+    m: { type: Schema.Types.Mixed, default: {} },
+    /** The same per day of the month (`01` to `31`): what a report of part of a month adds up. */
+    d: { type: Schema.Types.Mixed, default: {} },
   },
   { minimize: false, versionKey: false },
 );
 
-// Every cell a report adds up is in a few ranges of this index: one slice, one kind, one grain, a range of days.
-reportCellSchema.index({ organisationId: 1, team: 1, nationality: 1, exploitationType: 1, kind: 1, grain: 1, day: 1 }, { unique: true });
+// Every cell a report adds up is in a few ranges of this index: one slice, one kind, a range of months.
+reportCellSchema.index({ organisationId: 1, team: 1, nationality: 1, exploitationType: 1, kind: 1, month: 1 }, { unique: true });
 
 export type ReportCell = InferSchemaType<typeof reportCellSchema> & { _id: Types.ObjectId };
 export const ReportCellModel = model('ReportCell', reportCellSchema, 'report_cells');

@@ -18,6 +18,7 @@ import { rebuildReportCells } from '../../src/services/facts/cells.js';
 import { factsAreCurrent } from '../../src/services/facts/rebuild.js';
 import { SEALED_COLLECTIONS } from '../../src/services/key-rotation.js';
 import { testEngine } from '../helpers/engine.js';
+import { storedCells } from '../helpers/report-cells.js';
 
 function holdsSealed(value: unknown): boolean {
   if (typeof value === 'string') return sealedKeyId(value) !== undefined;
@@ -63,14 +64,7 @@ describe('the seeded demo, collection by collection', () => {
   });
 
   it('the report cells kept through every service the demo went through equal the cells summed again from the facts', async () => {
-    const cells = async () => {
-      const out: Record<string, Record<string, number>> = {};
-      for (const c of await ReportCellModel.collection.find({}).toArray()) {
-        const counts = Object.fromEntries(Object.entries(c.c as Record<string, number>).filter(([, n]) => n !== 0));
-        if (Object.keys(counts).length) out[[c.organisationId, c.team, c.nationality, c.exploitationType, c.kind, c.grain, c.day].join(' ')] = counts;
-      }
-      return out;
-    };
+    const cells = async () => storedCells(await ReportCellModel.collection.find({}).toArray());
     const kept = await cells();
     expect(Object.keys(kept).length, 'the demo has cells').to.be.greaterThan(100);
     expect(Object.keys(kept).some((k) => k.includes(' referral '))).to.equal(true);

@@ -13,6 +13,7 @@ import { updateCase } from '../../src/services/cases/cases.js';
 import { buildCase, callerOf, caseDetails } from '../helpers/cases.js';
 import { useDatabase } from '../helpers/db.js';
 import { buildOrganisation, buildUser } from '../helpers/factories.js';
+import { storedCells } from '../helpers/report-cells.js';
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -58,14 +59,9 @@ describe('report cell ranges', () => {
   });
 });
 
-/** Every stored cell as `slice kind grain day → counts`, zero counts left out (what a report adds up). */
+/** Every stored cell as `slice kind month → counts`, zero counts left out (what a report adds up). */
 async function cellsNow(): Promise<Record<string, Record<string, number>>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const c of await ReportCellModel.collection.find({}).toArray()) {
-    const counts = Object.fromEntries(Object.entries((c.c ?? {}) as Record<string, number>).filter(([, n]) => n !== 0));
-    if (Object.keys(counts).length) out[[c.organisationId, c.team, c.nationality, c.exploitationType, c.kind, c.grain, c.day].join(' ')] = counts;
-  }
-  return out;
+  return storedCells(await ReportCellModel.collection.find({}).toArray());
 }
 
 /** A referral's facts as stored: its status too, which the cells do not count. */
@@ -150,11 +146,13 @@ describe('report cells kept step by step', function () {
     const id = await buildCase(worker, { riskLevel: 'high', nationality: 'KH' }, { team: 'north' });
     const oid = new Types.ObjectId(id);
     const month = (await CaseFactModel.collection.findOne({ caseId: oid }))!.intakeMonth as string;
-    const cell = (team: string, nationality: string) => ReportCellModel.collection.findOne({ organisationId: new Types.ObjectId(o.id), team, nationality, exploitationType: '*', kind: 'intake', grain: 'month', day: month });
-    expect((await cell('north', 'KH'))?.c).to.deep.include({ 's|open': 1, 'r|high': 1, 't|north': 1, p: 1 });
+    const cell = (team: string, nationality: string) => ReportCellModel.collection.findOne({ organisationId: new Types.ObjectId(o.id), team, nationality, exploitationType: '*', kind: 'intake', month });
+    expect((await cell('north', 'KH'))?.m).to.deep.include({ 's|open': 1, 'r|high': 1, 't|north': 1, p: 1 });
     const version = (await CaseModel.collection.findOne({ _id: oid }))!.__v as number;
     await updateCase(callerOf(worker, 'north'), id, version, caseDetails({ riskLevel: 'critical', nationality: 'KH' }));
-    expect((await cell('*', '*'))?.c).to.deep.include({ 'r|high': 0, 'r|critical': 1, 's|open': 1 });
+    const all = await cell('*', '*');
+    expect(all?.m).to.deep.include({ 'r|high': 0, 'r|critical': 1, 's|open': 1 });
+    expect(Object.values(all?.d as Record<string, Record<string, number>>)).to.deep.include.members([{ 's|open': 1, 'r|high': 0, 'r|critical': 1, 't|north': 1, 'x|livestream_abuse': 1, [`w|${worker.id}`]: 1, p: 1 }]);
     const kept = await cellsNow();
     await ReportCellModel.collection.deleteMany({});
     expect(await ensureReportCells()).to.deep.equal({ facts: 1, cells: Object.keys(kept).length });

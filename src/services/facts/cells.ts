@@ -1,14 +1,14 @@
 /**
  * The report cells (models/report-cell.ts): each case's reporting facts, summed by organisation,
- * slice of cases, kind of event and day or month, so that a report reads a few hundred cells however
- * many cases there are.
+ * slice of cases, kind of event and month (and, inside each, by day), so that a report reads a few
+ * cells per month of history however many cases there are.
  *
  * A case adds to the cells of each event in its facts: its intake (its state: status, risk, team,
  * types of exploitation, caseworkers, whether it waits for a plan, goals, wellbeing, legal cases), its
  * closure (the same state, and the reason), its first plan (the days it took), each referral sent (by
  * service and by partner: the outcome and the days to each answer), each follow-up visit due, its
- * next review and its open tasks. Each event is counted in a day cell and in a month cell, for its team
- * and for all teams, its nationality and all nationalities, each of its types of exploitation and all
+ * next review and its open tasks. Each event is counted in the cell of its month, in the month's counts
+ * and in its day's, for its team and for all teams, its nationality and all nationalities, each of its types of exploitation and all
  * cases. A report of "cases open at some time in the period" is then the intakes before its end minus
  * the closures before its start (services/reports/pipeline.ts).
  *
@@ -170,38 +170,41 @@ function eventsOf(f: FactsForCells): Event[] {
   return events;
 }
 
-/** A cell's identity as one string: `organisation team nationality type kind grain day`, tab-separated. */
+/** A cell's identity as one string: `organisation team nationality type kind month`, tab-separated. */
 type CellId = string;
 
-function cellIds(f: FactsForCells, e: Event): CellId[] {
+/**
+ * The cells of an event, and where in each its counts go: a cell holds one month, its counts for the
+ * whole month under `m` and for each day under `d.<day of the month>`, so an event is one write.
+ */
+function cellsOf(f: FactsForCells, e: Event): { ids: CellId[]; day: string } {
   const iso = e.at.toISOString();
   const org = String(f.organisationId);
   const ids: CellId[] = [];
   for (const team of [f.team ?? '', ALL])
     for (const nationality of [f.nationality ?? '', ALL])
-      for (const type of [ALL, ...new Set(f.exploitationTypes ?? [])])
-        for (const [grain, day] of [
-          ['month', iso.slice(0, 7)],
-          ['day', iso.slice(0, 10)],
-        ] as const)
-          ids.push([org, team, nationality, type, e.kind, grain, day].join('\t'));
-  return ids;
+      for (const type of [ALL, ...new Set(f.exploitationTypes ?? [])]) ids.push([org, team, nationality, type, e.kind, iso.slice(0, 7)].join('\t'));
+  return { ids, day: iso.slice(8, 10) };
 }
 
-/** What one case adds to each of its cells (`sign` -1: what it takes away). */
+/** What one case adds to each of its cells, by count path (`m.<key>`, `d.<day>.<key>`); `sign` -1 takes it away. */
 function contribute(into: Map<CellId, Counts>, f: FactsForCells, sign: 1 | -1): void {
   for (const e of eventsOf(f)) {
-    for (const id of cellIds(f, e)) {
+    const { ids, day } = cellsOf(f, e);
+    for (const id of ids) {
       let counts = into.get(id);
       if (!counts) into.set(id, (counts = new Map()));
-      for (const [k, n] of e.counts) add(counts, k, sign * n);
+      for (const [k, n] of e.counts) {
+        add(counts, `m.${k}`, sign * n);
+        add(counts, `d.${day}.${k}`, sign * n);
+      }
     }
   }
 }
 
 function cellFilter(id: CellId) {
-  const [organisationId, team, nationality, exploitationType, kind, grain, day] = id.split('\t') as [string, string, string, string, string, string, string];
-  return { organisationId: new Types.ObjectId(organisationId), team, nationality, exploitationType, kind, grain, day };
+  const [organisationId, team, nationality, exploitationType, kind, month] = id.split('\t') as [string, string, string, string, string, string];
+  return { organisationId: new Types.ObjectId(organisationId), team, nationality, exploitationType, kind, month };
 }
 
 /** The cell updates that take a case from its old facts to its new ones (either may be absent). */
@@ -211,7 +214,7 @@ export function cellChanges(before: FactsForCells | null | undefined, after: Fac
   if (after) contribute(delta, after, 1);
   const ops: CellWrites = [];
   for (const [id, counts] of delta) {
-    const inc = Object.fromEntries([...counts].filter(([, n]) => n !== 0).map(([k, n]) => [`c.${k}`, n]));
+    const inc = Object.fromEntries([...counts].filter(([, n]) => n !== 0));
     if (Object.keys(inc).length === 0) continue;
     ops.push({ updateOne: { filter: cellFilter(id), update: { $inc: inc }, upsert: true } });
   }
@@ -249,9 +252,16 @@ export async function rebuildReportCells(organisationId?: Types.ObjectId | strin
     batch = [];
   };
   for (const [id, counts] of sums) {
-    const c = Object.fromEntries([...counts].filter(([, n]) => n !== 0));
-    if (Object.keys(c).length === 0) continue;
-    batch.push({ ...cellFilter(id), c });
+    // The count paths as the document they stand for: `m` the month's counts, `d` each day's.
+    const m: Record<string, number> = {};
+    const d: Record<string, Record<string, number>> = {};
+    for (const [path, n] of counts) {
+      if (n === 0) continue;
+      if (path.startsWith('m.')) m[path.slice(2)] = n;
+      else (d[path.slice(2, 4)] ??= {})[path.slice(5)] = n;
+    }
+    if (Object.keys(m).length === 0) continue;
+    batch.push({ ...cellFilter(id), m, d });
     if (batch.length >= REBUILD_BATCH) await flush();
   }
   await flush();

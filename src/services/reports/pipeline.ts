@@ -1,10 +1,10 @@
 /**
  * The reads behind a dashboard: the report cells (models/report-cell.ts, kept by
- * services/facts/cells.ts) of one slice of an organisation's cases, a few ranges of days and months per
- * kind of event, each range read by its index and all read side by side; `sumCells` adds them up and
- * `assemble` turns the sums into each figure's groups. A report reads a few hundred cells whether the
- * organisation has a thousand cases or a hundred thousand. `readReport` is all of it, used by the
- * dashboard and run bare by the benchmark.
+ * services/facts/cells.ts) of one slice of an organisation's cases, a range of whole months and the
+ * days of a month or two at its ends per kind of event, each range read by its index and all read side
+ * by side; `sumCells` adds them up and `assemble` turns the sums into each figure's groups. A report
+ * reads a few cells per month of the organisation's history (about 200 for three years), whether it
+ * has a thousand cases or a hundred thousand. `readReport` is all of it, used by the dashboard and run bare by the benchmark.
  *
  * What the period means for each figure (the figures' notes on the page say the same):
  * - caseload, goals, wellbeing, legal cases: cases open at any time in the period, that is taken in
@@ -47,7 +47,11 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-/** A range of a kind's cells of one grain: `day` from `gte` (when given) to before `lt`. */
+/**
+ * A range of days a report adds up: whole months (`gte` and `lt` are `YYYY-MM`, `gte` absent from the
+ * beginning), read from the cells' month counts, or days within one month (`YYYY-MM-DD`, `lt` perhaps
+ * the next month's first), read from their day counts.
+ */
 export interface CellSpan {
   grain: 'month' | 'day';
   gte?: string | undefined;
@@ -55,9 +59,9 @@ export interface CellSpan {
 }
 
 /**
- * The cells that together hold the days from `from` (from the beginning, when undefined) to before
- * `to`, both `YYYY-MM-DD`, each day once: the day cells of a first and a last month the range covers in
- * part, and the month cells of the whole months between.
+ * The spans that together hold the days from `from` (from the beginning, when undefined) to before
+ * `to`, both `YYYY-MM-DD`, each day once: the days of a first and a last month the range covers in
+ * part, and the whole months between.
  */
 export function spans(from: string | undefined, to: string): CellSpan[] {
   if (from !== undefined && from >= to) return [];
@@ -90,6 +94,8 @@ export interface CellQuery {
   kind: CellKind;
   before: boolean;
   filter: Stage;
+  /** For days within a month: the first day of the month's `d` counts to add and the day after the last. */
+  days?: { from: string; to: string } | undefined;
 }
 
 /**
@@ -114,15 +120,32 @@ export function reportQueries(scope: ReportScope, filters: ReportFilters, now: D
     ['task', false, spans(undefined, today)],
   ];
   return ranges.flatMap(([kind, before, list]) =>
-    list.map((s) => ({ kind, before, filter: { ...slice, kind, grain: s.grain, day: { ...(s.gte === undefined ? {} : { $gte: s.gte }), $lt: s.lt } } })),
+    list.map((s): CellQuery => {
+      if (s.grain === 'month') return { kind, before, filter: { ...slice, kind, month: { ...(s.gte === undefined ? {} : { $gte: s.gte }), $lt: s.lt } } };
+      const month = monthOf(s.gte!);
+      return { kind, before, filter: { ...slice, kind, month }, days: { from: s.gte!.slice(8, 10), to: monthOf(s.lt) === month ? s.lt.slice(8, 10) : '32' } };
+    }),
   );
 }
 
-/** What a read returns: each cell's counts. */
+/** A cell as a report reads it: the month's counts, or the days' counts. */
+export interface StoredCell {
+  m?: Record<string, number> | null;
+  d?: Record<string, Record<string, number>> | null;
+}
+
+/** What a read returns: the counts it adds up, one record per cell (or per day of a cell). */
 export interface CellRead {
   kind: CellKind;
   before: boolean;
-  cells: readonly { c?: Record<string, number> | null }[];
+  counts: readonly Record<string, number>[];
+}
+
+/** The counts a query adds up from the cells it found. */
+export function countsOf(q: CellQuery, cells: readonly StoredCell[]): Record<string, number>[] {
+  if (!q.days) return cells.map((c) => c.m ?? {});
+  const { from, to } = q.days;
+  return cells.flatMap((c) => Object.entries(c.d ?? {}).filter(([day]) => day >= from && day < to).map(([, counts]) => counts));
 }
 
 /** One sum of the cells' counts. */
@@ -132,15 +155,15 @@ export interface CellSum {
 }
 
 /**
- * The cells' counts added up by kind and key. Done here rather than by the engine: the few hundred
- * cells of a report hold tens of thousands of counts, which the embedded engine would unwind and
- * group at some microseconds each, and Node adds up in a millisecond.
+ * The cells' counts added up by kind and key. Done here rather than by the engine: the cells of a
+ * report hold tens of thousands of counts, which the embedded engine would unwind and group at some
+ * microseconds each, and Node adds up in a millisecond.
  */
 export function sumCells(reads: readonly CellRead[]): CellSum[] {
   const sums = new Map<string, CellSum>();
-  for (const { kind, before, cells } of reads) {
-    for (const cell of cells) {
-      for (const [k, n] of Object.entries(cell.c ?? {})) {
+  for (const { kind, before, counts } of reads) {
+    for (const one of counts) {
+      for (const [k, n] of Object.entries(one)) {
         if (typeof n !== 'number' || n === 0) continue;
         const id = `${kind}\t${before}\t${k}`;
         const sum = sums.get(id);
@@ -291,7 +314,10 @@ export function assemble(sums: readonly CellSum[]): FacetResult {
 /** Every figure's groups for a scope and filters: the reads side by side, then the sums, from `cells` (the report cells' collection). */
 export async function readReport(cells: Collection, scope: ReportScope, filters: ReportFilters, now: Date): Promise<FacetResult> {
   const reads = await Promise.all(
-    reportQueries(scope, filters, now).map(async (q) => ({ kind: q.kind, before: q.before, cells: await cells.find(q.filter, { projection: { _id: 0, c: 1 } }).toArray() })),
+    reportQueries(scope, filters, now).map(async (q) => {
+      const found = await cells.find<StoredCell>(q.filter, { projection: q.days ? { _id: 0, d: 1 } : { _id: 0, m: 1 } }).toArray();
+      return { kind: q.kind, before: q.before, counts: countsOf(q, found) };
+    }),
   );
-  return assemble(sumCells(reads as CellRead[]));
+  return assemble(sumCells(reads));
 }

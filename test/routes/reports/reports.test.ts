@@ -279,7 +279,7 @@ describe('the report reads (DATABASE.md: every query served by an index)', funct
         const plan = (await ReportCellModel.collection.find(q.filter).explain('executionStats')) as unknown as { executionStats: { totalKeysExamined: number; totalDocsExamined: number; nReturned: number } };
         const text = JSON.stringify(plan);
         expect(text, JSON.stringify(q.filter)).not.to.include('COLLSCAN');
-        expect(text).to.include('organisationId_1_team_1_nationality_1_exploitationType_1_kind_1_grain_1_day_1');
+        expect(text).to.include('organisationId_1_team_1_nationality_1_exploitationType_1_kind_1_month_1');
         expect(plan.executionStats.totalDocsExamined, JSON.stringify(q.filter)).to.equal(plan.executionStats.nReturned);
         expect(plan.executionStats.totalKeysExamined, JSON.stringify(q.filter)).to.be.at.most(plan.executionStats.nReturned + 1);
         examined += plan.executionStats.nReturned;
