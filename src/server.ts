@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.js';
 import { config } from './config/index.js';
-import { EngineUnavailableError, WAYS_OUT, openDatabase, type OpenDatabase } from './lib/db/index.js';
+import { EngineUnavailableError, WAYS_OUT, isConnected, openDatabase, type OpenDatabase } from './lib/db/index.js';
 import { logger } from './lib/logger.js';
 import { say } from './lib/say.js';
 import { ensureIndexes } from './services/database.js';
@@ -37,7 +37,10 @@ async function main(): Promise<void> {
     if (config.isProduction) logger.warn(notice);
     else say(`Warning: ${notice}`);
   }
-  const app = await createApp();
+  // Pages answer 503 until the start's own work on the database is done: summing the report cells
+  // must not race a change to a case made meanwhile.
+  let ready = false;
+  const app = await createApp({ isConnected: () => ready && isConnected() });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -78,9 +81,10 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   await ensureIndexes();
-  // Before anything writes facts: summing the report cells must not miss a change made meanwhile.
+  // Before anything writes facts (the demo's seeding, the first page).
   const summed = await ensureReportCells();
   if (summed && summed.facts > 0) say(`Report figures summed from ${summed.facts} cases' reporting facts.`);
+  ready = true;
   // Referral reminders every hour, and notification emails left waiting swept every minute.
   stopTimers.push(startNotificationTimers().stop);
 
