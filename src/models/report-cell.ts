@@ -5,8 +5,9 @@ import { Schema, Types, model, type InferSchemaType } from 'mongoose';
  * country of origin, a type of exploitation, or all of them: `*`) and one kind of event in one month,
  * the counts every figure of the reports needs (services/facts/cells.ts says which), for the month and
  * for each of its days. A dashboard then adds up some dozens of these instead of reading every case's
- * facts, whatever the number of cases. Counts only, keyed by codes, day numbers and record ids: never a name or a text.
- * The services that rewrite a case's facts apply the difference here in the same transaction.
+ * facts, whatever the number of cases. Counts only, keyed by codes, day numbers and record ids: never a
+ * name or a text. The services that rewrite a case's facts apply the difference here in the same
+ * transaction.
  */
 const reportCellSchema = new Schema(
   {
@@ -17,7 +18,7 @@ const reportCellSchema = new Schema(
     nationality: { type: String, required: true },
     /** One type of exploitation (the cases that include it), or '*' for all cases. */
     exploitationType: { type: String, required: true },
-    /** What happened on the cell's day: a case taken in or closed, a first plan, a referral sent, a visit or a review or a task due. */
+    /** What happened in the cell's month: a case taken in or closed, a first plan, a referral sent, a visit or a review or a task due. */
     kind: { type: String, required: true },
     /** `YYYY-MM`. */
     month: { type: String, required: true },
