@@ -73,7 +73,7 @@ export interface FactsForCells {
 }
 
 /** A number of days as a key part: whole days (as the facts count them); a fraction keeps its digits. */
-export const dayKey = (n: number) => String(n).replace('.', '_');
+const dayKey = (n: number) => String(n).replace('.', '_');
 export const dayOfKey = (part: string) => Number(part.replace('_', '.'));
 
 type Counts = Map<string, number>;

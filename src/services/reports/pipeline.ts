@@ -18,6 +18,7 @@
  */
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
+import { addMonths } from '../../domain/closure.js';
 import { PLAN_DAY_BUCKETS } from '../../domain/reports.js';
 import { ALL, KEY, dayOfKey, type CellKind } from '../facts/cells.js';
 
@@ -42,10 +43,7 @@ type Stage = Record<string, unknown>;
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const monthOf = (day: string) => day.slice(0, 7);
-function nextMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
+const nextMonth = (month: string) => monthOf(isoDay(addMonths(new Date(`${month}-01T00:00:00Z`), 1)));
 
 /**
  * A range of days a report adds up: whole months (`gte` and `lt` are `YYYY-MM`, `gte` absent from the
@@ -80,7 +78,7 @@ export function spans(from: string | undefined, to: string): CellSpan[] {
 }
 
 /** The slice of cells a report adds up: the scope's team (or the one asked for), the filters' country and type. */
-export function reportSlice(scope: ReportScope, filters: ReportFilters): Stage {
+function reportSlice(scope: ReportScope, filters: ReportFilters): Stage {
   return {
     organisationId: new Types.ObjectId(scope.organisationId),
     team: scope.team ?? filters.team ?? ALL,
@@ -129,20 +127,20 @@ export function reportQueries(scope: ReportScope, filters: ReportFilters, now: D
 }
 
 /** A cell as a report reads it: the month's counts, or the days' counts. */
-export interface StoredCell {
+interface StoredCell {
   m?: Record<string, number> | null;
   d?: Record<string, Record<string, number>> | null;
 }
 
 /** What a read returns: the counts it adds up, one record per cell (or per day of a cell). */
-export interface CellRead {
+interface CellRead {
   kind: CellKind;
   before: boolean;
   counts: readonly Record<string, number>[];
 }
 
 /** The counts a query adds up from the cells it found. */
-export function countsOf(q: CellQuery, cells: readonly StoredCell[]): Record<string, number>[] {
+function countsOf(q: CellQuery, cells: readonly StoredCell[]): Record<string, number>[] {
   if (!q.days) return cells.map((c) => c.m ?? {});
   const { from, to } = q.days;
   return cells.flatMap((c) => Object.entries(c.d ?? {}).filter(([day]) => day >= from && day < to).map(([, counts]) => counts));
@@ -159,7 +157,7 @@ export interface CellSum {
  * report hold tens of thousands of counts, which the embedded engine would unwind and group at some
  * microseconds each, and Node adds up in a millisecond.
  */
-export function sumCells(reads: readonly CellRead[]): CellSum[] {
+function sumCells(reads: readonly CellRead[]): CellSum[] {
   const sums = new Map<string, CellSum>();
   for (const { kind, before, counts } of reads) {
     for (const one of counts) {
@@ -185,7 +183,7 @@ export interface Group {
 export type FacetResult = Record<string, Group[]>;
 
 /** The value at rank ceil(n/2) of the values a histogram (value → how many) holds, and n. */
-export function histogramMedian(histogram: ReadonlyMap<number, number>): { n: number; median: number | null } {
+function histogramMedian(histogram: ReadonlyMap<number, number>): { n: number; median: number | null } {
   const values = [...histogram].filter(([, count]) => count > 0).sort((a, b) => a[0] - b[0]);
   const n = values.reduce((s, [, count]) => s + count, 0);
   if (n === 0) return { n, median: null };
@@ -220,7 +218,7 @@ class Groups {
 const oid = (hex: string) => (Types.ObjectId.isValid(hex) ? new Types.ObjectId(hex) : hex);
 
 /** The sums as each figure's groups: the shapes `dashboard.ts` builds its tables from. */
-export function assemble(sums: readonly CellSum[]): FacetResult {
+function assemble(sums: readonly CellSum[]): FacetResult {
   const simple = { status: new Groups(), risk: new Groups(), team: new Groups((k) => (k === '' ? null : k)), exploitation: new Groups(), caseworker: new Groups(oid), closures: new Groups() };
   const goals = new Groups();
   const wellbeing = new Groups();
